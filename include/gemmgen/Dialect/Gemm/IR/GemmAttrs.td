@@ -1,0 +1,90 @@
+//===- GemmAttrs.td - gemm dialect attributes --------------*- tablegen -*-===//
+
+#ifndef GEMMGEN_DIALECT_GEMM_IR_GEMMATTRS_TD
+#define GEMMGEN_DIALECT_GEMM_IR_GEMMATTRS_TD
+
+include "gemmgen/Dialect/Gemm/IR/GemmDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Gemm_ScheduleWarpSpecialized : I32EnumAttrCase<"WarpSpecialized", 0,
+                                                   "warp_specialized">;
+def Gemm_ScheduleSwapAB : I32EnumAttrCase<"SwapAB", 1, "swap_ab">;
+def Gemm_ScheduleKind : I32EnumAttr<"ScheduleKind",
+    "how a kernel variant maps the product onto the GPU",
+    [Gemm_ScheduleWarpSpecialized, Gemm_ScheduleSwapAB]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::gemm";
+}
+
+def Gemm_ReductionNone : I32EnumAttrCase<"None", 0, "none">;
+def Gemm_ReductionWorkspace : I32EnumAttrCase<"Workspace", 1, "workspace">;
+def Gemm_ReductionAtomic : I32EnumAttrCase<"Atomic", 2, "atomic">;
+def Gemm_ReductionKind : I32EnumAttr<"ReductionKind",
+    "how split-K partial sums are combined",
+    [Gemm_ReductionNone, Gemm_ReductionWorkspace, Gemm_ReductionAtomic]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::gemm";
+}
+
+def Gemm_RasterAlongN : I32EnumAttrCase<"AlongN", 0, "along_n">;
+def Gemm_RasterAlongM : I32EnumAttrCase<"AlongM", 1, "along_m">;
+def Gemm_RasterOrder : I32EnumAttr<"RasterOrder",
+    "the order in which consecutive CTAs walk the output tiles",
+    [Gemm_RasterAlongN, Gemm_RasterAlongM]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::gemm";
+}
+
+def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
+  let mnemonic = "config";
+  let summary = "tile configuration of one kernel variant";
+  let description = [{
+    `block_m x block_n x block_k` is the output tile one CTA computes per step
+    of `block_k` along K. `stages` is the depth of the shared-memory ring fed
+    by TMA. `schedule` selects the kernel structure:
+
+    - `warp_specialized`: one TMA producer warpgroup and `block_m / 64` wgmma
+      consumer warpgroups (`block_m` in {64, 128}), `block_n` in 8..256, a
+      multiple of 8 (the wgmma `n`).
+    - `swap_ab`: computes `out^T = y * x^T` so that the weight's rows fill the
+      64-row side of wgmma; `block_n` (weight rows) is 64 or 128 and `block_m`
+      (tokens) a multiple of 8 up to 256.
+
+    `split_k` divides K between CTAs whose partial sums are combined as
+    `reduction` says (`none` only when `split_k = 1`). `cluster_m x cluster_n`
+    is the thread-block cluster, `raster` the order of tiles.
+
+    Example:
+    ```mlir
+    #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4,
+                 schedule = warp_specialized, split_k = 1, reduction = none,
+                 cluster_m = 1, cluster_n = 1, raster = along_n>
+    ```
+  }];
+  let parameters = (ins
+    "int64_t":$block_m,
+    "int64_t":$block_n,
+    "int64_t":$block_k,
+    "int64_t":$stages,
+    EnumParameter<Gemm_ScheduleKind>:$schedule,
+    "int64_t":$split_k,
+    EnumParameter<Gemm_ReductionKind>:$reduction,
+    "int64_t":$cluster_m,
+    "int64_t":$cluster_n,
+    EnumParameter<Gemm_RasterOrder>:$raster
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Bytes of dynamic shared memory the kernel needs: the operand ring,
+    /// the mbarriers and the slack to align the ring to 1 KiB.
+    int64_t getSharedMemoryBytes() const;
+    /// Threads per CTA.
+    int64_t getBlockThreads() const;
+    /// Largest dynamic shared memory one CTA may use on sm_90 (227 KiB).
+    static constexpr int64_t kMaxSharedMemoryBytes = 227 * 1024;
+  }];
+}
+
+#endif // GEMMGEN_DIALECT_GEMM_IR_GEMMATTRS_TD

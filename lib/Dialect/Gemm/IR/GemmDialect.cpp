@@ -1,0 +1,107 @@
+//===- GemmDialect.cpp - gemm dialect and attributes ----------------------===//
+
+#include "gemmgen/Dialect/Gemm/IR/Gemm.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::gemm;
+
+#include "gemmgen/Dialect/Gemm/IR/GemmEnums.cpp.inc"
+#include "gemmgen/Dialect/Gemm/IR/GemmOpsDialect.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "gemmgen/Dialect/Gemm/IR/GemmAttrs.cpp.inc"
+
+void GemmDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "gemmgen/Dialect/Gemm/IR/GemmOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "gemmgen/Dialect/Gemm/IR/GemmAttrs.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// ConfigAttr
+//===----------------------------------------------------------------------===//
+
+int64_t ConfigAttr::getSharedMemoryBytes() const {
+  // The operand ring (x and y tiles per stage, bf16) plus 1 KiB of slack so
+  // that the ring can start on the 1 KiB boundary 128-byte swizzling needs.
+  int64_t ring = getStages() * (getBlockM() + getBlockN()) * getBlockK() * 2;
+  return ring + 1024;
+}
+
+int64_t ConfigAttr::getBlockThreads() const {
+  // One producer warpgroup plus one consumer warpgroup per 64 rows on the
+  // 64-row side of wgmma (M for warp_specialized, the weight's N for swap_ab).
+  int64_t rows64 = getSchedule() == ScheduleKind::SwapAB ? getBlockN() / 64
+                                                          : getBlockM() / 64;
+  return 128 * (1 + rows64);
+}
+
+static bool isPowerOf2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+
+LogicalResult
+ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                   int64_t blockM, int64_t blockN, int64_t blockK,
+                   int64_t stages, ScheduleKind schedule, int64_t splitK,
+                   ReductionKind reduction, int64_t clusterM, int64_t clusterN,
+                   RasterOrder raster) {
+  if (blockM <= 0 || blockN <= 0)
+    return emitError() << "block_m and block_n must be positive, got "
+                       << blockM << " and " << blockN;
+  if (blockK <= 0 || blockK % 64 != 0)
+    return emitError() << "block_k must be a positive multiple of 64 "
+                          "(128-byte swizzled rows), got "
+                       << blockK;
+  if (stages < 2)
+    return emitError() << "stages must be at least 2, got " << stages;
+  if (splitK < 1)
+    return emitError() << "split_k must be at least 1, got " << splitK;
+  if (splitK == 1 && reduction != ReductionKind::None)
+    return emitError() << "reduction must be 'none' when split_k = 1";
+  if (splitK > 1 && reduction == ReductionKind::None)
+    return emitError() << "split_k = " << splitK
+                       << " needs a reduction ('workspace' or 'atomic')";
+  if (!isPowerOf2(clusterM) || !isPowerOf2(clusterN) ||
+      clusterM * clusterN > 8)
+    return emitError() << "cluster shape " << clusterM << "x" << clusterN
+                       << " must be powers of two with at most 8 CTAs";
+
+  switch (schedule) {
+  case ScheduleKind::WarpSpecialized:
+    if (blockM != 64 && blockM != 128)
+      return emitError() << "warp_specialized needs block_m of 64 or 128 "
+                            "(one consumer warpgroup per 64 rows), got "
+                         << blockM;
+    if (blockN % 8 != 0 || blockN > 256)
+      return emitError() << "warp_specialized needs block_n to be a multiple "
+                            "of 8 up to 256 (the wgmma n), got "
+                         << blockN;
+    break;
+  case ScheduleKind::SwapAB:
+    if (blockN != 64 && blockN != 128)
+      return emitError() << "swap_ab needs block_n of 64 or 128 (weight rows "
+                            "on the 64-row side of wgmma), got "
+                         << blockN;
+    if (blockM % 8 != 0 || blockM > 256)
+      return emitError() << "swap_ab needs block_m to be a multiple of 8 up "
+                            "to 256 (the wgmma n), got "
+                         << blockM;
+    break;
+  }
+
+  int64_t ring = stages * (blockM + blockN) * blockK * 2;
+  int64_t total = ring + 1024 + 2 * stages * 8;
+  if (total > kMaxSharedMemoryBytes)
+    return emitError() << "needs " << total
+                       << " bytes of shared memory, more than the "
+                       << kMaxSharedMemoryBytes << " one CTA may use";
+  return success();
+}

@@ -1,0 +1,30 @@
+//===- Registration.cpp - what gemmgen's tools register -------------------===//
+//
+// The InitAll* headers only declare functions, so including them here keeps
+// this translation unit cheap to compile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gemmgen/Registration/Registration.h"
+#include "gemmgen/Dialect/Gemm/IR/Gemm.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
+void mlir::gemm::registerGemmgenDialects(DialectRegistry &registry) {
+  registry.insert<GemmDialect>();
+  registerAllDialects(registry);
+  // The *ToLLVM interfaces: without them convert-gpu-to-nvvm silently leaves
+  // memref and arith ops behind.
+  registerAllExtensions(registry);
+  // gpu-module-to-binary needs the NVVM target, and translation to LLVM IR
+  // needs the dialect translations.
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerAllGPUToLLVMIRTranslations(registry);
+}
+
+void mlir::gemm::registerGemmgenPasses() { registerAllPasses(); }

@@ -1,0 +1,70 @@
+// RUN: gemm-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{block_k must be a positive multiple of 64 (128-byte swizzled rows), got 32}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 32, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{stages must be at least 2, got 1}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 1, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{needs 246864 bytes of shared memory, more than the 232448 one CTA may use}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{warp_specialized needs block_m of 64 or 128 (one consumer warpgroup per 64 rows), got 96}}
+module attributes {gemm.c = #gemm.config<block_m = 96, block_n = 128, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{warp_specialized needs block_n to be a multiple of 8 up to 256 (the wgmma n), got 264}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 264, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{swap_ab needs block_n of 64 or 128 (weight rows on the 64-row side of wgmma), got 256}}
+module attributes {gemm.c = #gemm.config<block_m = 16, block_n = 256, block_k = 64, stages = 4, schedule = swap_ab, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{swap_ab needs block_m to be a multiple of 8 up to 256 (the wgmma n), got 12}}
+module attributes {gemm.c = #gemm.config<block_m = 12, block_n = 64, block_k = 64, stages = 4, schedule = swap_ab, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{split_k = 4 needs a reduction ('workspace' or 'atomic')}}
+module attributes {gemm.c = #gemm.config<block_m = 16, block_n = 64, block_k = 64, stages = 4, schedule = swap_ab, split_k = 4, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{reduction must be 'none' when split_k = 1}}
+module attributes {gemm.c = #gemm.config<block_m = 16, block_n = 64, block_k = 64, stages = 4, schedule = swap_ab, split_k = 1, reduction = atomic, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{split_k must be at least 1, got 0}}
+module attributes {gemm.c = #gemm.config<block_m = 16, block_n = 64, block_k = 64, stages = 4, schedule = swap_ab, split_k = 0, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{cluster shape 3x1 must be powers of two with at most 8 CTAs}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 3, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{cluster shape 4x4 must be powers of two with at most 8 CTAs}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 4, cluster_n = 4, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{block_m and block_n must be positive, got 0 and 128}}
+module attributes {gemm.c = #gemm.config<block_m = 0, block_n = 128, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+2 {{expected ::mlir::gemm::ScheduleKind to be one of: warp_specialized, swap_ab}}
+// expected-error @+1 {{failed to parse Gemm_ConfigAttr parameter 'schedule'}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
