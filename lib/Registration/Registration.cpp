@@ -6,7 +6,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "gemmgen/Registration/Registration.h"
+#include "gemmgen/Conversion/Passes.h"
 #include "gemmgen/Dialect/Gemm/IR/Gemm.h"
+#include "gemmgen/Dialect/Gemm/Transforms/Passes.h"
+#include "gemmgen/Pipelines/Pipelines.h"
+#include "gemmgen/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -27,4 +31,10 @@ void mlir::gemm::registerGemmgenDialects(DialectRegistry &registry) {
   registerAllGPUToLLVMIRTranslations(registry);
 }
 
-void mlir::gemm::registerGemmgenPasses() { registerAllPasses(); }
+void mlir::gemm::registerGemmgenPasses() {
+  registerAllPasses();
+  registerGemmPasses();
+  registerGemmConversionPasses();
+  registerGemmNVVMPasses();
+  registerGemmPipelines();
+}

@@ -117,3 +117,19 @@ func.func @out_dynamic_stride(%x: memref<4x4096xbf16>, %y: memref<256x4096xbf16>
   gemm.linear_bf16_fp32 ins(%x, %y : memref<4x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<4x256xf32, strided<[?, ?]>>)
   return
 }
+
+// -----
+
+func.func @bad_m_range(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  // expected-error @+1 {{'gemm.linear_bf16_fp32' op m_range must be [lo, hi] with 1 <= lo <= hi <= 2147483647}}
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 64, 1>}
+  return
+}
+
+// -----
+
+func.func @static_m_outside_range(%x: memref<300x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<300x256xf32>) {
+  // expected-error @+1 {{'gemm.linear_bf16_fp32' op static M = 300 is outside m_range [1, 256]}}
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<300x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<300x256xf32>) {m_range = array<i64: 1, 256>}
+  return
+}

@@ -6,6 +6,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::gemm;
 
@@ -69,7 +71,25 @@ LogicalResult LinearBf16Fp32Op::verify() {
     return emitOpError() << "out must be M x N = " << dimStr(m) << "x" << n
                          << ", got " << dimStr(outType.getDimSize(0)) << "x"
                          << dimStr(outType.getDimSize(1));
+  if (std::optional<ArrayRef<int64_t>> range = getMRange()) {
+    if (range->size() != 2 || (*range)[0] < 1 || (*range)[0] > (*range)[1] ||
+        (*range)[1] > std::numeric_limits<int32_t>::max())
+      return emitOpError("m_range must be [lo, hi] with 1 <= lo <= hi <= "
+                         "2147483647");
+    if (!ShapedType::isDynamic(m) && (m < (*range)[0] || m > (*range)[1]))
+      return emitOpError() << "static M = " << m << " is outside m_range ["
+                           << (*range)[0] << ", " << (*range)[1] << "]";
+  }
   return success();
+}
+
+std::pair<int64_t, int64_t> LinearBf16Fp32Op::getMBucket() {
+  int64_t m = getStaticM();
+  if (!ShapedType::isDynamic(m))
+    return {m, m};
+  if (std::optional<ArrayRef<int64_t>> range = getMRange())
+    return {(*range)[0], (*range)[1]};
+  return {1, std::numeric_limits<int32_t>::max()};
 }
 
 int64_t LinearBf16Fp32Op::getN() {

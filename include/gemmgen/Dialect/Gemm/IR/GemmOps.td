@@ -25,7 +25,9 @@ def Gemm_LinearBf16Fp32Op : Gemm_Op<"linear_bf16_fp32"> {
     Hopper tensor memory accelerator requires.
 
     The optional `config` attribute holds the tile configuration chosen for
-    this op (see `#gemm.config`).
+    this op (see `#gemm.config`). The optional `m_range = array<i64: lo, hi>`
+    is the bucket of M values the kernel must serve (inclusive); without it a
+    dynamic M means any M >= 1.
 
     Example:
     ```mlir
@@ -37,7 +39,8 @@ def Gemm_LinearBf16Fp32Op : Gemm_Op<"linear_bf16_fp32"> {
     Arg<AnyMemRef, "activations x[M, K]", [MemRead]>:$x,
     Arg<AnyMemRef, "weight y[N, K]", [MemRead]>:$y,
     Arg<AnyMemRef, "output out[M, N]", [MemWrite]>:$out,
-    OptionalAttr<Gemm_ConfigAttr>:$config
+    OptionalAttr<Gemm_ConfigAttr>:$config,
+    OptionalAttr<DenseI64ArrayAttr>:$m_range
   );
   let assemblyFormat = [{
     `ins` `(` $x `,` $y `:` type($x) `,` type($y) `)`
@@ -49,6 +52,9 @@ def Gemm_LinearBf16Fp32Op : Gemm_Op<"linear_bf16_fp32"> {
     int64_t getK();
     /// The static M, or ShapedType::kDynamic.
     int64_t getStaticM();
+    /// The M bucket: [M, M] for a static M, else `m_range`, else
+    /// [1, INT32_MAX].
+    std::pair<int64_t, int64_t> getMBucket();
   }];
 }
 

@@ -1,0 +1,30 @@
+//===- GemmToKernel.h - gemm ops to GPU kernels -----------------*- C++ -*-===//
+
+#ifndef GEMMGEN_CONVERSION_GEMMTOKERNEL_GEMMTOKERNEL_H
+#define GEMMGEN_CONVERSION_GEMMTOKERNEL_GEMMTOKERNEL_H
+
+#include "gemmgen/Dialect/Gemm/IR/Gemm.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::gemm {
+
+/// Name of the DictionaryAttr on each generated gpu.module that tells the
+/// runtime how to launch its kernel (see docs/bundle.md).
+constexpr StringLiteral kKernelInfoAttrName = "gemm.kernel_info";
+/// Lists (on the kernel function) the arguments that carry a TMA
+/// descriptor. A function attribute, because GPU-to-NVVM lowering keeps
+/// those but drops argument attributes.
+constexpr StringLiteral kTmaDescArgsAttrName = "gemm.tma_desc_args";
+
+/// Builds the warp-specialized kernel for `op` (configured with
+/// `warp_specialized`) as a gpu.func named `kernelName` at the builder's
+/// insertion point (inside a gpu.module). Fills `info` with the launch
+/// description.
+FailureOr<gpu::GPUFuncOp>
+buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
+                           StringRef kernelName, NamedAttrList &info);
+
+} // namespace mlir::gemm
+
+#endif // GEMMGEN_CONVERSION_GEMMTOKERNEL_GEMMTOKERNEL_H

@@ -1,0 +1,39 @@
+//===- Passes.h - gemm dialect passes ---------------------------*- C++ -*-===//
+
+#ifndef GEMMGEN_DIALECT_GEMM_TRANSFORMS_PASSES_H
+#define GEMMGEN_DIALECT_GEMM_TRANSFORMS_PASSES_H
+
+#include "gemmgen/Dialect/Gemm/IR/Gemm.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::gemm {
+
+/// A target chip as the configuration model sees it.
+struct ChipModel {
+  int64_t numSMs;
+  int64_t maxSharedMemoryBytes;
+  double tensorTflops;  // dense bf16 peak
+  double dramGBps;      // HBM bandwidth
+  double l2GBps;        // L2 to SM bandwidth, all SMs together
+};
+
+/// The model of `chip` (only sm_90a today), or failure.
+FailureOr<ChipModel> getChipModel(StringRef chip);
+
+/// The configuration the model picks for one shape and M bucket.
+ConfigAttr selectConfig(MLIRContext *ctx, const ChipModel &chip, int64_t n,
+                        int64_t k, int64_t mMin, int64_t mMax);
+
+/// Estimated microseconds of one call with `config` at M = `m`.
+double estimateMicroseconds(const ChipModel &chip, ConfigAttr config,
+                            int64_t m, int64_t n, int64_t k);
+
+#define GEN_PASS_DECL
+#include "gemmgen/Dialect/Gemm/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "gemmgen/Dialect/Gemm/Transforms/Passes.h.inc"
+
+} // namespace mlir::gemm
+
+#endif // GEMMGEN_DIALECT_GEMM_TRANSFORMS_PASSES_H

@@ -1,0 +1,109 @@
+//===- GemmToKernel.cpp - configured gemm ops to GPU kernels --------------===//
+
+#include "gemmgen/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+namespace mlir {
+#define GEN_PASS_DEF_CONVERTGEMMTOKERNEL
+#include "gemmgen/Conversion/Passes.h.inc"
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::gemm;
+
+namespace {
+struct ConvertGemmToKernelPass
+    : public impl::ConvertGemmToKernelBase<ConvertGemmToKernelPass> {
+  void runOnOperation() override;
+  LogicalResult convert(LinearBf16Fp32Op op);
+};
+} // namespace
+
+static std::string attrToString(Attribute attr) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  attr.print(os);
+  return s;
+}
+
+LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
+  std::optional<ConfigAttr> config = op.getConfig();
+  if (!config)
+    return op.emitOpError(
+        "has no #gemm.config; run gemm-select-config first");
+  if (config->getSplitK() != 1)
+    return op.emitOpError() << "split_k = " << config->getSplitK()
+                            << " is not supported by gemm-to-kernel yet";
+  if (config->getClusterM() != 1 || config->getClusterN() != 1)
+    return op.emitOpError("thread-block clusters are not supported by "
+                          "gemm-to-kernel yet");
+  auto func = op->getParentOfType<FunctionOpInterface>();
+  if (!func)
+    return op.emitOpError("must be inside a function (it names the kernel)");
+  StringRef name = func.getName();
+
+  ModuleOp module = getOperation();
+  OpBuilder builder(module.getBodyRegion());
+  builder.setInsertionPointToEnd(module.getBody());
+  auto gpuModule = gpu::GPUModuleOp::create(builder, op.getLoc(),
+                                            (name + "_kernels").str());
+  builder.setInsertionPointToStart(gpuModule.getBody());
+
+  std::string kernelName = ("gemm_" + name).str();
+  NamedAttrList info;
+  info.append("kernel", builder.getStringAttr(kernelName));
+  info.append("n", builder.getI64IntegerAttr(op.getN()));
+  info.append("k", builder.getI64IntegerAttr(op.getK()));
+  auto [mMin, mMax] = op.getMBucket();
+  info.append("m_min", builder.getI64IntegerAttr(mMin));
+  info.append("m_max", builder.getI64IntegerAttr(mMax));
+  info.append("config", *config);
+  info.append("config_text", builder.getStringAttr(attrToString(*config)));
+
+  FailureOr<gpu::GPUFuncOp> kernel = failure();
+  switch (config->getSchedule()) {
+  case ScheduleKind::WarpSpecialized:
+    kernel = buildWarpSpecializedKernel(builder, op, kernelName, info);
+    break;
+  case ScheduleKind::SwapAB:
+    return op.emitOpError(
+        "schedule 'swap_ab' is not supported by gemm-to-kernel yet");
+  }
+  if (failed(kernel))
+    return failure();
+  gpuModule->setAttr(kKernelInfoAttrName, info.getDictionary(&getContext()));
+  op.erase();
+  return success();
+}
+
+void ConvertGemmToKernelPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  SmallVector<LinearBf16Fp32Op> ops;
+  llvm::DenseSet<Operation *> funcs;
+  bool ok = true;
+  module.walk([&](LinearBf16Fp32Op op) {
+    auto func = op->getParentOfType<FunctionOpInterface>();
+    if (func && !funcs.insert(func).second) {
+      op.emitOpError("is the second gemm op in its function; kernels are "
+                     "named after the function, so put one op per function");
+      ok = false;
+    }
+    ops.push_back(op);
+  });
+  if (!ok)
+    return signalPassFailure();
+  for (LinearBf16Fp32Op op : ops)
+    if (failed(convert(op)))
+      return signalPassFailure();
+  if (!ops.empty())
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(&getContext()));
+}

@@ -1,0 +1,418 @@
+//===- WarpSpecializedKernel.cpp - TMA + mbarrier + wgmma kernel ----------===//
+//
+// The `warp_specialized` schedule. One CTA computes a block_m x block_n tile
+// of out. Warpgroup 0 is the producer: one thread issues TMA loads of x and
+// y tiles into a ring of `stages` shared-memory slots, each completing on a
+// "full" mbarrier. Warpgroups 1..block_m/64 are consumers: each waits for a
+// slot, issues wgmma m64n{block_n}k16 on its 64 rows, and releases the slot
+// of the previous step on an "empty" mbarrier once that step's wgmma group
+// has retired. The epilogue writes fp32 straight from the accumulator
+// registers, masked against M and N. Loads past M, N or K read zeros (TMA
+// out-of-bounds fill), which is what makes any shape correct.
+//
+// Shared memory: [x ring: stages x block_k/64 chunks of block_m x 64 bf16]
+// [y ring: stages x block_k/64 chunks of block_n x 64 bf16], every chunk a
+// 128-byte-swizzled, 1 KiB-aligned TMA box.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gemmgen/Conversion/GemmToKernel/GemmToKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+using namespace mlir;
+using namespace mlir::gemm;
+
+namespace {
+/// Builds the kernel body; keeps the shape, the config and the common values
+/// at hand so that each part of the kernel is a short method.
+class WarpSpecializedBuilder {
+public:
+  WarpSpecializedBuilder(ImplicitLocOpBuilder &b, LinearBf16Fp32Op op)
+      : b(b), ctx(b.getContext()), config(*op.getConfig()), n(op.getN()),
+        k(op.getK()) {
+    blockM = config.getBlockM();
+    blockN = config.getBlockN();
+    blockK = config.getBlockK();
+    stages = config.getStages();
+    consumers = blockM / 64;
+    chunks = blockK / 64;
+    kTiles = (k + blockK - 1) / blockK;
+    workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  }
+
+  void build(gpu::GPUFuncOp func);
+
+private:
+  Value cIdx(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value cI64(int64_t v) { return arith::ConstantIntOp::create(b, v, 64); }
+
+  MemRefType chunkType(int64_t rows) {
+    return MemRefType::get({rows, 64}, b.getBF16Type(), MemRefLayoutAttrInterface(),
+                           workgroup);
+  }
+  nvgpu::TensorMapDescriptorType descType(int64_t rows) {
+    // The descriptor's box: rows x 64 bf16 (128 bytes), 128-byte swizzle,
+    // zero fill out of bounds.
+    auto box = MemRefType::get({rows, 64}, b.getBF16Type(),
+                               MemRefLayoutAttrInterface(), b.getI64IntegerAttr(3));
+    return nvgpu::TensorMapDescriptorType::get(
+        ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
+        nvgpu::TensorMapL2PromoKind::L2PROMO_256B,
+        nvgpu::TensorMapOOBKind::OOB_ZERO,
+        nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+  }
+
+  /// Byte offsets (from the aligned ring start) of chunk `j` of stage `s`.
+  Value xChunkOffset(Value s, int64_t j) {
+    Value stageOff = arith::MulIOp::create(b, s, cIdx(blockM * blockK * 2));
+    return arith::AddIOp::create(b, stageOff, cIdx(j * blockM * 128));
+  }
+  Value yChunkOffset(Value s, int64_t j) {
+    Value stageOff = arith::MulIOp::create(b, s, cIdx(blockN * blockK * 2));
+    return arith::AddIOp::create(
+        b, stageOff, cIdx(stages * blockM * blockK * 2 + j * blockN * 128));
+  }
+
+  /// (stage, phase parity) of k-step `kt`.
+  std::pair<Value, Value> slotAndParity(Value kt) {
+    Value s = arith::RemUIOp::create(b, kt, cIdx(stages));
+    Value round = arith::DivUIOp::create(b, kt, cIdx(stages));
+    Value parity = arith::RemUIOp::create(b, round, cIdx(2));
+    Value bit = arith::IndexCastOp::create(b, b.getI1Type(), parity);
+    return {s, bit};
+  }
+
+  /// A wgmma shared-memory descriptor for a 128-byte-swizzled K-major tile
+  /// at shared address `addr`: start address (addr & 0x3FFFF) >> 4, leading
+  /// byte offset 1, stride byte offset 1024 B (8 rows of 128 B), swizzle
+  /// mode 128 B (bit 62).
+  Value smemDescriptor(Value addr) {
+    Value a64 = arith::IndexCastOp::create(b, b.getI64Type(), addr);
+    Value masked = arith::AndIOp::create(b, a64, cI64(0x3FFFF));
+    Value start = arith::ShRUIOp::create(b, masked, cI64(4));
+    const int64_t hi = (int64_t(1) << 62) | (int64_t(1024 >> 4) << 32) |
+                       (int64_t(1) << 16);
+    return arith::OrIOp::create(b, start, cI64(hi));
+  }
+
+  void buildProducer();
+  void buildConsumer(Value tid, Value wg);
+  void buildEpilogue(Value acc, Value cw, Value ltid);
+
+  ImplicitLocOpBuilder &b;
+  MLIRContext *ctx;
+  ConfigAttr config;
+  int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
+  gpu::AddressSpaceAttr workgroup;
+
+  // Values shared by the parts of the kernel.
+  Value descX, descY, outPtr, mArg, ldcArg;
+  Value smem, pad, alignedBase, full, empty, m0, n0, isThread0;
+};
+} // namespace
+
+void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
+  Block &entry = func.getBody().front();
+  b.setInsertionPointToStart(&entry);
+
+  descX = UnrealizedConversionCastOp::create(b, descType(blockM),
+                                             entry.getArgument(0))
+              .getResult(0);
+  descY = UnrealizedConversionCastOp::create(b, descType(blockN),
+                                             entry.getArgument(1))
+              .getResult(0);
+  outPtr = entry.getArgument(2);
+  mArg = entry.getArgument(3);
+  ldcArg = entry.getArgument(4);
+
+  Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  Value wg = arith::DivUIOp::create(b, tid, cIdx(128));
+  Value bx = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+  Value by = gpu::BlockIdOp::create(b, gpu::Dimension::y);
+  n0 = arith::MulIOp::create(b, bx, cIdx(blockN));
+  m0 = arith::MulIOp::create(b, by, cIdx(blockM));
+
+  // The ring starts at the first 1 KiB boundary of dynamic shared memory
+  // (128-byte swizzling repeats every 1 KiB; the config reserves the slack).
+  auto smemType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                  MemRefLayoutAttrInterface(), workgroup);
+  smem = gpu::DynamicSharedMemoryOp::create(b, smemType);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, smem);
+  Value rem = arith::RemUIOp::create(b, base, cIdx(1024));
+  Value gap = arith::SubIOp::create(b, cIdx(1024), rem);
+  pad = arith::RemUIOp::create(b, gap, cIdx(1024));
+  alignedBase = arith::AddIOp::create(b, base, pad);
+
+  auto barType = nvgpu::MBarrierGroupType::get(ctx, workgroup, stages);
+  full = nvgpu::MBarrierCreateOp::create(b, barType);
+  empty = nvgpu::MBarrierCreateOp::create(b, barType);
+  isThread0 = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, tid, cIdx(0));
+  {
+    auto init = scf::IfOp::create(b, isThread0, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(init.thenBlock());
+    for (int64_t s = 0; s < stages; ++s) {
+      // full: the producer's expect_tx arrival plus the TMA bytes;
+      // empty: one arrival per consumer warpgroup.
+      nvgpu::MBarrierInitOp::create(b, full, cIdx(1), cIdx(s), Value());
+      nvgpu::MBarrierInitOp::create(b, empty, cIdx(consumers), cIdx(s),
+                                    Value());
+    }
+    nvgpu::TmaPrefetchOp::create(b, descX, Value());
+    nvgpu::TmaPrefetchOp::create(b, descY, Value());
+  }
+  gpu::BarrierOp::create(b);
+
+  Value isProducer =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, wg, cIdx(0));
+  auto roles = scf::IfOp::create(b, isProducer, /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(roles.thenBlock());
+    buildProducer();
+    b.setInsertionPointToStart(roles.elseBlock());
+    buildConsumer(tid, wg);
+  }
+  gpu::ReturnOp::create(b);
+}
+
+void WarpSpecializedBuilder::buildProducer() {
+  // With two consumer warpgroups the register file is the limit: hand the
+  // producer's registers to the consumers.
+  if (consumers == 2)
+    NVVM::SetMaxRegisterOp::create(b, 40, NVVM::SetMaxRegisterAction::decrease);
+  auto only0 = scf::IfOp::create(b, isThread0, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(only0.thenBlock());
+  auto loop = scf::ForOp::create(b, cIdx(0), cIdx(kTiles), cIdx(1));
+  b.setInsertionPointToStart(loop.getBody());
+  Value kt = loop.getInductionVar();
+  auto [s, parity] = slotAndParity(kt);
+  // Wait until the consumers released the slot (the first round passes: a
+  // fresh barrier has completed the phase before phase 0).
+  Value notParity = arith::XOrIOp::create(
+      b, parity, arith::ConstantIntOp::create(b, 1, 1));
+  Value ticks = cIdx(10000000);
+  nvgpu::MBarrierTryWaitParityOp::create(b, empty, notParity, ticks, s);
+  int64_t txBytes = (blockM + blockN) * blockK * 2;
+  nvgpu::MBarrierArriveExpectTxOp::create(b, full, cIdx(txBytes), s, Value());
+  Value kBase = arith::MulIOp::create(b, kt, cIdx(blockK));
+  for (int64_t j = 0; j < chunks; ++j) {
+    Value kc = arith::AddIOp::create(b, kBase, cIdx(j * 64));
+    Value offX = arith::AddIOp::create(b, pad, xChunkOffset(s, j));
+    Value dstX = memref::ViewOp::create(b, chunkType(blockM), smem, offX,
+                                        ValueRange());
+    nvgpu::TmaAsyncLoadOp::create(b, dstX, full, descX, ValueRange{kc, m0}, s,
+                                  Value(), Value());
+    Value offY = arith::AddIOp::create(b, pad, yChunkOffset(s, j));
+    Value dstY = memref::ViewOp::create(b, chunkType(blockN), smem, offY,
+                                        ValueRange());
+    nvgpu::TmaAsyncLoadOp::create(b, dstY, full, descY, ValueRange{kc, n0}, s,
+                                  Value(), Value());
+  }
+}
+
+void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
+  if (consumers == 2)
+    NVVM::SetMaxRegisterOp::create(b, 232,
+                                   NVVM::SetMaxRegisterAction::increase);
+  Value cw = arith::SubIOp::create(b, wg, cIdx(1));
+  Value ltid = arith::RemUIOp::create(b, tid, cIdx(128));
+  Value isLeader =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, ltid, cIdx(0));
+  // This warpgroup's 64 rows inside each x chunk.
+  Value rowsOff = arith::MulIOp::create(b, cw, cIdx(64 * 128));
+
+  auto accType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(blockN / 2, b.getF32Type()));
+  Value acc0 = LLVM::ZeroOp::create(b, accType);
+  auto shape = NVVM::MMAShapeAttr::get(ctx, 64, blockN, 16);
+  Value ticks = cIdx(10000000);
+
+  auto loop = scf::ForOp::create(
+      b, cIdx(0), cIdx(kTiles), cIdx(1), ValueRange{acc0},
+      [&](OpBuilder &ob, Location loc, Value kt, ValueRange iter) {
+        // Build the body with the class's builder, placed in the loop.
+        OpBuilder::InsertionGuard bodyGuard(b);
+        b.setInsertionPoint(ob.getInsertionBlock(), ob.getInsertionPoint());
+        auto [s, parity] = slotAndParity(kt);
+        nvgpu::MBarrierTryWaitParityOp::create(b, full, parity, ticks, s);
+        Value acc = iter[0];
+        NVVM::WgmmaFenceAlignedOp::create(b);
+        for (int64_t j = 0; j < chunks; ++j) {
+          Value xAddr = arith::AddIOp::create(
+              b, alignedBase,
+              arith::AddIOp::create(b, xChunkOffset(s, j), rowsOff));
+          Value yAddr =
+              arith::AddIOp::create(b, alignedBase, yChunkOffset(s, j));
+          Value descA = smemDescriptor(xAddr);
+          Value descB = smemDescriptor(yAddr);
+          for (int64_t kk = 0; kk < 4; ++kk) {
+            // +32 bytes (2 in descriptor units) per k16 step inside the
+            // 128-byte swizzled row.
+            Value da = kk ? arith::AddIOp::create(b, descA, cI64(2 * kk))
+                          : descA;
+            Value db = kk ? arith::AddIOp::create(b, descB, cI64(2 * kk))
+                          : descB;
+            acc = NVVM::WgmmaMmaAsyncOp::create(
+                b, accType, acc, da, db, shape, NVVM::WGMMATypes::bf16,
+                NVVM::WGMMATypes::bf16, NVVM::WGMMATypes::f32,
+                NVVM::WGMMAScaleOut::one, NVVM::WGMMAScaleIn::one,
+                NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
+                NVVM::MMALayout::col, /*satfinite=*/nullptr);
+          }
+        }
+        NVVM::WgmmaGroupSyncAlignedOp::create(b);
+        // Keep one group in flight; the one before it has retired, so its
+        // slot goes back to the producer.
+        NVVM::WgmmaWaitGroupSyncOp::create(b, 1);
+        Value notFirst =
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, kt, cIdx(0));
+        Value release = arith::AndIOp::create(b, notFirst, isLeader);
+        auto relIf = scf::IfOp::create(b, release, /*withElseRegion=*/false);
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(relIf.thenBlock());
+          Value prev = arith::RemUIOp::create(
+              b, arith::AddIOp::create(b, kt, cIdx(stages - 1)),
+              cIdx(stages));
+          nvgpu::MBarrierArriveOp::create(b, empty, prev);
+        }
+        scf::YieldOp::create(b, acc);
+      });
+  NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
+  buildEpilogue(loop.getResult(0), cw, ltid);
+}
+
+void WarpSpecializedBuilder::buildEpilogue(Value acc, Value cw, Value ltid) {
+  // wgmma m64nN f32 fragment: register pair p of lane l in warp w holds
+  // row w*16 + l/4 + 8*(p%2), columns (p/2)*8 + (l%4)*2 + {0, 1}.
+  Value warp = arith::DivUIOp::create(b, ltid, cIdx(32));
+  Value lane = arith::RemUIOp::create(b, ltid, cIdx(32));
+  Value rowBase = arith::AddIOp::create(
+      b, m0,
+      arith::AddIOp::create(
+          b, arith::MulIOp::create(b, cw, cIdx(64)),
+          arith::AddIOp::create(b, arith::MulIOp::create(b, warp, cIdx(16)),
+                                arith::DivUIOp::create(b, lane, cIdx(4)))));
+  Value colBase = arith::AddIOp::create(
+      b, n0,
+      arith::MulIOp::create(b, arith::RemUIOp::create(b, lane, cIdx(4)),
+                            cIdx(2)));
+  Value m = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
+  Type f32 = b.getF32Type();
+  Type ptrType = LLVM::LLVMPointerType::get(ctx);
+  auto vec2 = VectorType::get({2}, f32);
+
+  Value rows[2], rowOk[2], rowOff[2];
+  for (int64_t h = 0; h < 2; ++h) {
+    rows[h] = arith::AddIOp::create(b, rowBase, cIdx(8 * h));
+    rowOk[h] = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, rows[h], m);
+    Value row64 = arith::IndexCastOp::create(b, b.getI64Type(), rows[h]);
+    rowOff[h] = arith::MulIOp::create(b, row64, ldcArg);
+  }
+  for (int64_t p = 0; p < blockN / 4; ++p) {
+    int64_t h = p % 2;
+    Value col = arith::AddIOp::create(b, colBase, cIdx((p / 2) * 8));
+    Value e0 = LLVM::ExtractValueOp::create(b, acc, 2 * p);
+    Value e1 = LLVM::ExtractValueOp::create(b, acc, 2 * p + 1);
+    Value col64 = arith::IndexCastOp::create(b, b.getI64Type(), col);
+    Value off = arith::AddIOp::create(b, rowOff[h], col64);
+    auto storeIf = [&](Value cond, function_ref<void()> body) {
+      auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      body();
+    };
+    Value colOk =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, cIdx(n));
+    Value ok = arith::AndIOp::create(b, rowOk[h], colOk);
+    if (n % 2 == 0) {
+      // col is even, so col < N implies col + 1 < N: one 8-byte store.
+      storeIf(ok, [&] {
+        Value v = vector::FromElementsOp::create(b, vec2, ValueRange{e0, e1});
+        Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
+        LLVM::StoreOp::create(b, v, ptr, /*alignment=*/8);
+      });
+    } else {
+      storeIf(ok, [&] {
+        Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
+        LLVM::StoreOp::create(b, e0, ptr, /*alignment=*/4);
+      });
+      Value col1 = arith::AddIOp::create(b, col, cIdx(1));
+      Value ok1 = arith::AndIOp::create(
+          b, rowOk[h],
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col1, cIdx(n)));
+      storeIf(ok1, [&] {
+        Value off1 = arith::AddIOp::create(b, off, cI64(1));
+        Value ptr =
+            LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off1});
+        LLVM::StoreOp::create(b, e1, ptr, /*alignment=*/4);
+      });
+    }
+  }
+}
+
+FailureOr<gpu::GPUFuncOp>
+mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
+                                       StringRef kernelName,
+                                       NamedAttrList &info) {
+  ConfigAttr config = *op.getConfig();
+  ImplicitLocOpBuilder b(op.getLoc(), builder);
+  MLIRContext *ctx = b.getContext();
+  Type ptrType = LLVM::LLVMPointerType::get(ctx);
+  auto fnType = b.getFunctionType(
+      {ptrType, ptrType, ptrType, b.getI32Type(), b.getI64Type()}, {});
+  auto func = gpu::GPUFuncOp::create(b, kernelName, fnType);
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  int32_t threads = config.getBlockThreads();
+  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({threads, 1, 1}));
+  func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
+  func->setAttr(kTmaDescArgsAttrName, b.getDenseI32ArrayAttr({0, 1}));
+
+  WarpSpecializedBuilder(b, op).build(func);
+
+  auto param = [&](StringRef kind, StringRef key, StringRef value,
+                   ArrayRef<int64_t> box = {}) {
+    NamedAttrList p;
+    p.append("kind", b.getStringAttr(kind));
+    p.append(key, b.getStringAttr(value));
+    if (!box.empty())
+      p.append("box", b.getI64ArrayAttr(box));
+    return p.getDictionary(ctx);
+  };
+  NamedAttrList grid;
+  grid.append("kind", b.getStringAttr("tiles"));
+  grid.append("block_m", b.getI64IntegerAttr(config.getBlockM()));
+  grid.append("block_n", b.getI64IntegerAttr(config.getBlockN()));
+  grid.append("split_k", b.getI64IntegerAttr(config.getSplitK()));
+  info.append("grid", grid.getDictionary(ctx));
+  info.append("block", b.getI64ArrayAttr({threads, 1, 1}));
+  info.append("cluster", b.getI64ArrayAttr({1, 1, 1}));
+  info.append("dynamic_smem_bytes",
+              b.getI64IntegerAttr(config.getSharedMemoryBytes()));
+  info.append("params",
+              b.getArrayAttr(
+                  {param("tma_desc", "tensor", "x", {64, config.getBlockM()}),
+                   param("tma_desc", "tensor", "y", {64, config.getBlockN()}),
+                   param("ptr", "tensor", "out"), param("i32", "value", "m"),
+                   param("i64", "value", "ldc")}));
+  NamedAttrList requires;
+  requires.append("k_multiple", b.getI64IntegerAttr(8));
+  requires.append("x_align_bytes", b.getI64IntegerAttr(16));
+  requires.append("y_align_bytes", b.getI64IntegerAttr(16));
+  requires.append("out_align_bytes",
+                  b.getI64IntegerAttr(op.getN() % 2 == 0 ? 8 : 4));
+  requires.append("ldc_multiple", b.getI64IntegerAttr(op.getN() % 2 == 0 ? 2 : 1));
+  info.append("requires", requires.getDictionary(ctx));
+  return func;
+}

@@ -1,0 +1,142 @@
+//===- SelectConfig.cpp - choose a tile configuration per op --------------===//
+//
+// An analytic model of the chip scores every candidate configuration at both
+// ends of the op's M bucket; the cheapest (relative to the ideal time at each
+// end) wins. Candidates are visited in a fixed order and only a strictly
+// better score replaces the best, so the choice is deterministic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gemmgen/Dialect/Gemm/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mlir::gemm {
+#define GEN_PASS_DEF_GEMMSELECTCONFIG
+#include "gemmgen/Dialect/Gemm/Transforms/Passes.h.inc"
+} // namespace mlir::gemm
+
+using namespace mlir;
+using namespace mlir::gemm;
+
+FailureOr<ChipModel> mlir::gemm::getChipModel(StringRef chip) {
+  if (chip == "sm_90a")
+    // H100 SXM5: 132 SMs, 227 KiB of shared memory per CTA, ~989 dense bf16
+    // TFLOP/s, 3.35 TB/s HBM3, roughly 10 TB/s from L2 to the SMs.
+    return ChipModel{132, ConfigAttr::kMaxSharedMemoryBytes, 989.0, 3350.0,
+                     10000.0};
+  return failure();
+}
+
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
+                                        ConfigAttr config, int64_t m,
+                                        int64_t n, int64_t k) {
+  double bm = config.getBlockM(), bn = config.getBlockN();
+  double bk = config.getBlockK();
+  int64_t tiles = ceilDiv(m, config.getBlockM()) * ceilDiv(n, config.getBlockN());
+  int64_t waves = ceilDiv(tiles, chip.numSMs);
+  int64_t active = std::min<int64_t>(tiles, chip.numSMs);
+  double kSteps = ceilDiv(k, config.getBlockK());
+
+  // Tensor cores: the padded tile at the per-SM peak, derated for a single
+  // consumer warpgroup (less latency hiding) and for narrow wgmma (the A
+  // operand is re-read from shared memory for fewer columns).
+  double perSMFlops = chip.tensorTflops * 1e12 / chip.numSMs;
+  double eff = (config.getBlockM() == 128 ? 0.80 : 0.55) *
+               std::min(1.0, 0.6 + 0.4 * bn / 256.0);
+  double tCompute = waves * (bm * bn * kSteps * bk * 2) / (perSMFlops * eff);
+
+  // Operand streaming: every tile pulls (bm + bn) x K through L2; one SM
+  // cannot take more than its share of the L2 bandwidth.
+  double perSMBytes = chip.l2GBps * 1e9 / chip.numSMs;
+  double tileBytes = (bm + bn) * kSteps * bk * 2;
+  double tStream = waves * tileBytes / perSMBytes;
+  (void)active;
+
+  // HBM: the unique operands and the fp32 output, once.
+  double dramBytes = (double(m) * k + double(n) * k) * 2 + double(m) * n * 4;
+  double tDram = dramBytes / (chip.dramGBps * 1e9);
+
+  // Epilogue: fp32 tile stores, not overlapped with the main loop.
+  double tEpilogue = waves * bm * bn * 4 / perSMBytes;
+
+  // Pipeline fill and launch, a fixed cost per wave.
+  double tFixed = 1.5e-6 * waves;
+  return (std::max({tCompute, tStream, tDram}) + tEpilogue + tFixed) * 1e6;
+}
+
+/// The time no kernel can beat: peak math or one pass over HBM.
+static double idealMicroseconds(const ChipModel &chip, int64_t m, int64_t n,
+                                int64_t k) {
+  double flops = 2.0 * m * n * k;
+  double bytes = (double(m) * k + double(n) * k) * 2 + double(m) * n * 4;
+  return std::max(flops / (chip.tensorTflops * 1e12),
+                  bytes / (chip.dramGBps * 1e9)) *
+         1e6;
+}
+
+ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
+                                    int64_t n, int64_t k, int64_t mMin,
+                                    int64_t mMax) {
+  // Past 16384 rows the best tile no longer changes; scoring the bucket's
+  // top end there keeps huge buckets from drowning the small end.
+  int64_t hi = std::min<int64_t>(mMax, 16384);
+  int64_t lo = std::min(mMin, hi);
+  const int64_t blockK = 64;
+  ConfigAttr best;
+  double bestScore = 0;
+  for (int64_t blockM : {128, 64}) {
+    for (int64_t blockN : {256, 192, 128, 64, 32}) {
+      // The deepest ring that fits, up to 8 stages (deeper buys little).
+      int64_t stageBytes = (blockM + blockN) * blockK * 2;
+      int64_t stages = std::min<int64_t>(
+          8, (chip.maxSharedMemoryBytes - 1024) / (stageBytes + 16));
+      if (stages < 2)
+        continue;
+      auto config = ConfigAttr::get(
+          ctx, blockM, blockN, blockK, stages, ScheduleKind::WarpSpecialized,
+          /*splitK=*/1, ReductionKind::None, /*clusterM=*/1, /*clusterN=*/1,
+          RasterOrder::AlongN);
+      double score =
+          estimateMicroseconds(chip, config, lo, n, k) /
+              idealMicroseconds(chip, lo, n, k) +
+          estimateMicroseconds(chip, config, hi, n, k) /
+              idealMicroseconds(chip, hi, n, k);
+      if (!best || score < bestScore) {
+        best = config;
+        bestScore = score;
+      }
+    }
+  }
+  return best;
+}
+
+namespace {
+struct GemmSelectConfigPass
+    : public mlir::gemm::impl::GemmSelectConfigBase<GemmSelectConfigPass> {
+  using GemmSelectConfigBase::GemmSelectConfigBase;
+
+  void runOnOperation() override {
+    FailureOr<ChipModel> model = getChipModel(chip);
+    if (failed(model)) {
+      getOperation().emitError() << "gemm-select-config: unknown chip '"
+                                 << chip << "' (known: sm_90a)";
+      return signalPassFailure();
+    }
+    if (numSMs > 0)
+      model->numSMs = numSMs;
+    getOperation().walk([&](LinearBf16Fp32Op op) {
+      if (op.getConfig())
+        return;
+      auto [mMin, mMax] = op.getMBucket();
+      op.setConfigAttr(selectConfig(&getContext(), *model, op.getN(),
+                                    op.getK(), mMin, mMax));
+    });
+  }
+};
+} // namespace
