@@ -19,7 +19,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.gemmgen_tools_dir, config.llvm_tools_dir]
-tools = ["gemm-opt", ToolSubst("gemm-compile", unresolved="ignore")]
+tools = ["gemm-opt", "not", "count", ToolSubst("gemm-compile", unresolved="ignore")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Every PTX the suite emits is assembled for sm_90a; ptxas ships with CUDA

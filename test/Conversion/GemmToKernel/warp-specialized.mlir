@@ -1,0 +1,67 @@
+// RUN: gemm-opt %s -split-input-file --gemm-to-kernel | FileCheck %s
+
+// Two consumer warpgroups (block_m = 128): 384 threads, setmaxnreg, and
+// wgmma m64n256k16 four times per 64-wide K chunk.
+// CHECK: module attributes {gpu.container_module}
+// CHECK-LABEL: func.func @big
+// CHECK-NEXT: return
+// CHECK: gpu.module @big_kernels attributes {gemm.kernel_info = {
+// CHECK-SAME: block = [384, 1, 1]
+// CHECK-SAME: dynamic_smem_bytes = 197632
+// CHECK-SAME: grid = {block_m = 128 : i64, block_n = 256 : i64, kind = "tiles", split_k = 1 : i64}
+// CHECK-SAME: kernel = "gemm_big"
+// CHECK-SAME: params = [{box = [64, 128], kind = "tma_desc", tensor = "x"}, {box = [64, 256], kind = "tma_desc", tensor = "y"}, {kind = "ptr", tensor = "out"}, {kind = "i32", value = "m"}, {kind = "i64", value = "ldc"}]
+// CHECK: gpu.func @gemm_big(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i32, %{{.*}}: i64) kernel
+// CHECK-SAME: gemm.tma_desc_args = array<i32: 0, 1>
+// CHECK-SAME: known_block_size = array<i32: 384, 1, 1>
+// CHECK: gpu.dynamic_shared_memory
+// CHECK: nvgpu.mbarrier.create
+// CHECK: nvgpu.mbarrier.init
+// CHECK: nvgpu.tma.prefetch.descriptor
+// CHECK: gpu.barrier
+// Producer: wait for a free slot, expect the bytes, two TMA loads.
+// CHECK: nvvm.setmaxregister decrease 40
+// CHECK: scf.for
+// CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK: nvgpu.mbarrier.arrive.expect_tx
+// CHECK: nvgpu.tma.async.load
+// CHECK: nvgpu.tma.async.load
+// Consumers.
+// CHECK: nvvm.setmaxregister increase 232
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK: nvgpu.mbarrier.arrive
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// Masked fp32 epilogue: 8-byte stores of two columns.
+// CHECK: scf.if
+// CHECK: llvm.store {{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr
+// CHECK: gpu.return
+func.func @big(%x: memref<?x4096xbf16>, %y: memref<4096x4096xbf16>, %out: memref<?x4096xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<4096x4096xbf16>) outs(%out : memref<?x4096xf32>) {config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>}
+  return
+}
+
+// -----
+
+// One consumer warpgroup: 256 threads and no register reallocation;
+// block_k = 128 is two 64-wide TMA boxes per operand and stage; an odd N
+// stores one float at a time.
+// CHECK-LABEL: gpu.module @small_kernels
+// CHECK-SAME: block = [256, 1, 1]
+// CHECK-SAME: requires = {k_multiple = 8 : i64, ldc_multiple = 1 : i64, out_align_bytes = 4 : i64
+// CHECK: gpu.func @gemm_small
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK-NOT: nvvm.setmaxregister
+// CHECK: nvgpu.mbarrier.arrive.expect_tx
+// CHECK-COUNT-4: nvgpu.tma.async.load
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-8: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 24, k = 16>
+// CHECK: llvm.store {{.*}} {alignment = 4 : i64} : f32, !llvm.ptr
+func.func @small(%x: memref<?x264xbf16>, %y: memref<21x264xbf16>, %out: memref<?x21xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x264xbf16>, memref<21x264xbf16>) outs(%out : memref<?x21xf32>) {config = #gemm.config<block_m = 64, block_n = 24, block_k = 128, stages = 2, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>}
+  return
+}
