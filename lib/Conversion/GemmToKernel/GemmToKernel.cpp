@@ -39,9 +39,12 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   if (!config)
     return op.emitOpError(
         "has no #gemm.config; run gemm-select-config first");
-  if (config->getSplitK() != 1)
-    return op.emitOpError() << "split_k = " << config->getSplitK()
-                            << " is not supported by gemm-to-kernel yet";
+  if (config->getSplitK() != 1 &&
+      config->getReduction() != ReductionKind::Cluster)
+    return op.emitOpError()
+           << "split_k reduction '"
+           << stringifyReductionKind(config->getReduction())
+           << "' is not supported by gemm-to-kernel yet (use 'cluster')";
   if (config->getClusterM() != 1 || config->getClusterN() != 1)
     return op.emitOpError("thread-block clusters are not supported by "
                           "gemm-to-kernel yet");

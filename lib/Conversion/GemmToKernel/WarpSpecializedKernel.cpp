@@ -44,6 +44,7 @@ public:
     blockK = config.getBlockK();
     stages = config.getStages();
     consumers = blockM / 64;
+    splitK = config.getSplitK();
     chunks = blockK / 64;
     kTiles = (k + blockK - 1) / blockK;
     workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
@@ -104,19 +105,30 @@ private:
     return arith::OrIOp::create(b, start, cI64(hi));
   }
 
+  void buildKRange();
   void buildProducer();
   void buildConsumer(Value tid, Value wg);
-  void buildEpilogue(Value acc, Value cw, Value ltid);
+  /// Positions of this thread's accumulator fragment in out; `storePair`
+  /// writes register pair p (masked).
+  void buildFragmentPositions(Value cw, Value ltid);
+  void storePair(int64_t p, Value e0, Value e1);
+  void buildEpilogue(Value acc);
+  void buildClusterReduction(Value acc, Value cw, Value ltid);
 
   ImplicitLocOpBuilder &b;
   MLIRContext *ctx;
   ConfigAttr config;
   int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
+  int64_t splitK;
   gpu::AddressSpaceAttr workgroup;
 
   // Values shared by the parts of the kernel.
   Value descX, descY, outPtr, mArg, ldcArg;
   Value smem, pad, alignedBase, full, empty, m0, n0, isThread0;
+  // This CTA's share of the K tiles (all of them without split-K).
+  Value kBegin, kCount, splitRank;
+  // Fragment positions (buildFragmentPositions).
+  Value colBase, rowOk[2], rowOff[2];
 };
 } // namespace
 
@@ -140,6 +152,7 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
   Value by = gpu::BlockIdOp::create(b, gpu::Dimension::y);
   n0 = arith::MulIOp::create(b, bx, cIdx(blockN));
   m0 = arith::MulIOp::create(b, by, cIdx(blockM));
+  buildKRange();
 
   // The ring starts at the first 1 KiB boundary of dynamic shared memory
   // (128-byte swizzling repeats every 1 KiB; the config reserves the slack).
@@ -185,6 +198,24 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
   gpu::ReturnOp::create(b);
 }
 
+void WarpSpecializedBuilder::buildKRange() {
+  if (splitK == 1) {
+    kBegin = cIdx(0);
+    kCount = cIdx(kTiles);
+    return;
+  }
+  // The split_k CTAs of a cluster (grid z) share the K tiles as evenly as
+  // possible: the first kTiles % split_k ranks take one more.
+  splitRank = gpu::BlockIdOp::create(b, gpu::Dimension::z);
+  int64_t base = kTiles / splitK, rem = kTiles % splitK;
+  Value lower = arith::MinUIOp::create(b, splitRank, cIdx(rem));
+  kBegin = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, splitRank, cIdx(base)), lower);
+  Value takesExtra =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, splitRank, cIdx(rem));
+  kCount = arith::SelectOp::create(b, takesExtra, cIdx(base + 1), cIdx(base));
+}
+
 void WarpSpecializedBuilder::buildProducer() {
   // With two consumer warpgroups the register file is the limit: hand the
   // producer's registers to the consumers.
@@ -193,7 +224,7 @@ void WarpSpecializedBuilder::buildProducer() {
   auto only0 = scf::IfOp::create(b, isThread0, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(only0.thenBlock());
-  auto loop = scf::ForOp::create(b, cIdx(0), cIdx(kTiles), cIdx(1));
+  auto loop = scf::ForOp::create(b, cIdx(0), kCount, cIdx(1));
   b.setInsertionPointToStart(loop.getBody());
   Value kt = loop.getInductionVar();
   auto [s, parity] = slotAndParity(kt);
@@ -205,7 +236,8 @@ void WarpSpecializedBuilder::buildProducer() {
   nvgpu::MBarrierTryWaitParityOp::create(b, empty, notParity, ticks, s);
   int64_t txBytes = (blockM + blockN) * blockK * 2;
   nvgpu::MBarrierArriveExpectTxOp::create(b, full, cIdx(txBytes), s, Value());
-  Value kBase = arith::MulIOp::create(b, kt, cIdx(blockK));
+  Value kBase = arith::MulIOp::create(
+      b, arith::AddIOp::create(b, kBegin, kt), cIdx(blockK));
   for (int64_t j = 0; j < chunks; ++j) {
     Value kc = arith::AddIOp::create(b, kBase, cIdx(j * 64));
     Value offX = arith::AddIOp::create(b, pad, xChunkOffset(s, j));
@@ -239,7 +271,7 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
   Value ticks = cIdx(10000000);
 
   auto loop = scf::ForOp::create(
-      b, cIdx(0), cIdx(kTiles), cIdx(1), ValueRange{acc0},
+      b, cIdx(0), kCount, cIdx(1), ValueRange{acc0},
       [&](OpBuilder &ob, Location loc, Value kt, ValueRange iter) {
         // Build the body with the class's builder, placed in the loop.
         OpBuilder::InsertionGuard bodyGuard(b);
@@ -290,10 +322,14 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
         scf::YieldOp::create(b, acc);
       });
   NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
-  buildEpilogue(loop.getResult(0), cw, ltid);
+  buildFragmentPositions(cw, ltid);
+  if (splitK == 1)
+    buildEpilogue(loop.getResult(0));
+  else
+    buildClusterReduction(loop.getResult(0), cw, ltid);
 }
 
-void WarpSpecializedBuilder::buildEpilogue(Value acc, Value cw, Value ltid) {
+void WarpSpecializedBuilder::buildFragmentPositions(Value cw, Value ltid) {
   // wgmma m64nN f32 fragment: register pair p of lane l in warp w holds
   // row w*16 + l/4 + 8*(p%2), columns (p/2)*8 + (l%4)*2 + {0, 1}.
   Value warp = arith::DivUIOp::create(b, ltid, cIdx(32));
@@ -304,62 +340,129 @@ void WarpSpecializedBuilder::buildEpilogue(Value acc, Value cw, Value ltid) {
           b, arith::MulIOp::create(b, cw, cIdx(64)),
           arith::AddIOp::create(b, arith::MulIOp::create(b, warp, cIdx(16)),
                                 arith::DivUIOp::create(b, lane, cIdx(4)))));
-  Value colBase = arith::AddIOp::create(
+  colBase = arith::AddIOp::create(
       b, n0,
       arith::MulIOp::create(b, arith::RemUIOp::create(b, lane, cIdx(4)),
                             cIdx(2)));
   Value m = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
-  Type f32 = b.getF32Type();
-  Type ptrType = LLVM::LLVMPointerType::get(ctx);
-  auto vec2 = VectorType::get({2}, f32);
-
-  Value rows[2], rowOk[2], rowOff[2];
   for (int64_t h = 0; h < 2; ++h) {
-    rows[h] = arith::AddIOp::create(b, rowBase, cIdx(8 * h));
-    rowOk[h] = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, rows[h], m);
-    Value row64 = arith::IndexCastOp::create(b, b.getI64Type(), rows[h]);
+    Value row = arith::AddIOp::create(b, rowBase, cIdx(8 * h));
+    rowOk[h] = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, m);
+    Value row64 = arith::IndexCastOp::create(b, b.getI64Type(), row);
     rowOff[h] = arith::MulIOp::create(b, row64, ldcArg);
   }
-  for (int64_t p = 0; p < blockN / 4; ++p) {
-    int64_t h = p % 2;
-    Value col = arith::AddIOp::create(b, colBase, cIdx((p / 2) * 8));
-    Value e0 = LLVM::ExtractValueOp::create(b, acc, 2 * p);
-    Value e1 = LLVM::ExtractValueOp::create(b, acc, 2 * p + 1);
-    Value col64 = arith::IndexCastOp::create(b, b.getI64Type(), col);
-    Value off = arith::AddIOp::create(b, rowOff[h], col64);
-    auto storeIf = [&](Value cond, function_ref<void()> body) {
-      auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      body();
-    };
-    Value colOk =
-        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, cIdx(n));
-    Value ok = arith::AndIOp::create(b, rowOk[h], colOk);
-    if (n % 2 == 0) {
-      // col is even, so col < N implies col + 1 < N: one 8-byte store.
-      storeIf(ok, [&] {
-        Value v = vector::FromElementsOp::create(b, vec2, ValueRange{e0, e1});
-        Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
-        LLVM::StoreOp::create(b, v, ptr, /*alignment=*/8);
-      });
-    } else {
-      storeIf(ok, [&] {
-        Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
-        LLVM::StoreOp::create(b, e0, ptr, /*alignment=*/4);
-      });
-      Value col1 = arith::AddIOp::create(b, col, cIdx(1));
-      Value ok1 = arith::AndIOp::create(
-          b, rowOk[h],
-          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col1, cIdx(n)));
-      storeIf(ok1, [&] {
-        Value off1 = arith::AddIOp::create(b, off, cI64(1));
-        Value ptr =
-            LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off1});
-        LLVM::StoreOp::create(b, e1, ptr, /*alignment=*/4);
-      });
-    }
+}
+
+void WarpSpecializedBuilder::storePair(int64_t p, Value e0, Value e1) {
+  Type f32 = b.getF32Type();
+  Type ptrType = LLVM::LLVMPointerType::get(ctx);
+  int64_t h = p % 2;
+  Value col = arith::AddIOp::create(b, colBase, cIdx((p / 2) * 8));
+  Value col64 = arith::IndexCastOp::create(b, b.getI64Type(), col);
+  Value off = arith::AddIOp::create(b, rowOff[h], col64);
+  auto storeIf = [&](Value cond, function_ref<void()> body) {
+    auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    body();
+  };
+  Value colOk =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, cIdx(n));
+  Value ok = arith::AndIOp::create(b, rowOk[h], colOk);
+  if (n % 2 == 0) {
+    // col is even, so col < N implies col + 1 < N: one 8-byte store.
+    storeIf(ok, [&] {
+      auto vec2 = VectorType::get({2}, f32);
+      Value v = vector::FromElementsOp::create(b, vec2, ValueRange{e0, e1});
+      Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
+      LLVM::StoreOp::create(b, v, ptr, /*alignment=*/8);
+    });
+    return;
   }
+  storeIf(ok, [&] {
+    Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
+    LLVM::StoreOp::create(b, e0, ptr, /*alignment=*/4);
+  });
+  Value col1 = arith::AddIOp::create(b, col, cIdx(1));
+  Value ok1 = arith::AndIOp::create(
+      b, rowOk[h],
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col1, cIdx(n)));
+  storeIf(ok1, [&] {
+    Value off1 = arith::AddIOp::create(b, off, cI64(1));
+    Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off1});
+    LLVM::StoreOp::create(b, e1, ptr, /*alignment=*/4);
+  });
+}
+
+void WarpSpecializedBuilder::buildEpilogue(Value acc) {
+  for (int64_t p = 0; p < blockN / 4; ++p)
+    storePair(p, LLVM::ExtractValueOp::create(b, acc, 2 * p),
+              LLVM::ExtractValueOp::create(b, acc, 2 * p + 1));
+}
+
+void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
+                                                   Value ltid) {
+  // Split-K through distributed shared memory: every CTA of the cluster
+  // parks its partial tile in its own shared memory; rank r then sums, for
+  // the register pairs p with p % split_k == r, the partials of ranks
+  // 0, 1, ..., split_k - 1 in that order (a fixed order: the result is
+  // the same bits on every run) and stores them.
+  Type f32 = b.getF32Type();
+  Type i32 = b.getI32Type();
+  int64_t consumerThreads = consumers * 128;
+  auto sharedPtr = LLVM::LLVMPointerType::get(ctx, 3);
+  auto clusterPtr = LLVM::LLVMPointerType::get(ctx, 7);
+
+  // All consumers are past their main loops: no wgmma reads the ring any
+  // more, so the partials may overwrite it. (Named barrier 1: the producer
+  // warpgroup does not take part.)
+  NVVM::BarrierOp::create(b, Type(), arith::ConstantIntOp::create(b, 1, 32),
+                          arith::ConstantIntOp::create(b, consumerThreads, 32),
+                          nullptr, Value());
+  // Slot of value i of this thread: [i][thread], so that a warp's accesses
+  // are consecutive words.
+  Value thread = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, cw, cIdx(128)), ltid);
+  Value base64 = arith::IndexCastOp::create(b, b.getI64Type(), alignedBase);
+  Value basePtr = LLVM::IntToPtrOp::create(b, sharedPtr, base64);
+  Value thread64 = arith::IndexCastOp::create(b, b.getI64Type(), thread);
+  auto slot = [&](int64_t i) {
+    Value idx = arith::AddIOp::create(b, thread64, cI64(i * consumerThreads));
+    return LLVM::GEPOp::create(b, sharedPtr, f32, basePtr, ValueRange{idx})
+        .getResult();
+  };
+  for (int64_t i = 0; i < blockN / 2; ++i)
+    LLVM::StoreOp::create(b, LLVM::ExtractValueOp::create(b, acc, i), slot(i),
+                          /*alignment=*/4);
+  // Release the partials to the cluster, acquire everyone else's.
+  NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
+  NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
+
+  SmallVector<Value> ranks;
+  for (int64_t r = 0; r < splitK; ++r)
+    ranks.push_back(arith::ConstantIntOp::create(b, r, 32));
+  auto reduce = [&](int64_t i) {
+    Value local = slot(i);
+    Value sum;
+    for (int64_t r = 0; r < splitK; ++r) {
+      Value remote = NVVM::MapaOp::create(b, clusterPtr, local, ranks[r]);
+      Value v = LLVM::LoadOp::create(b, f32, remote, /*alignment=*/4);
+      sum = sum ? arith::AddFOp::create(b, sum, v).getResult() : v;
+    }
+    return sum;
+  };
+  (void)i32;
+  for (int64_t p = 0; p < blockN / 4; ++p) {
+    Value mine = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, splitRank,
+                                       cIdx(p % splitK));
+    auto ifOp = scf::IfOp::create(b, mine, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    storePair(p, reduce(2 * p), reduce(2 * p + 1));
+  }
+  // Keep this CTA's shared memory alive until every rank has read it.
+  NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
+  NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
 }
 
 FailureOr<gpu::GPUFuncOp>
@@ -397,7 +500,7 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   grid.append("split_k", b.getI64IntegerAttr(config.getSplitK()));
   info.append("grid", grid.getDictionary(ctx));
   info.append("block", b.getI64ArrayAttr({threads, 1, 1}));
-  info.append("cluster", b.getI64ArrayAttr({1, 1, 1}));
+  info.append("cluster", b.getI64ArrayAttr({1, 1, config.getSplitK()}));
   info.append("dynamic_smem_bytes",
               b.getI64IntegerAttr(config.getSharedMemoryBytes()));
   info.append("params",

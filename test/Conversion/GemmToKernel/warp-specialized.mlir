@@ -65,3 +65,32 @@ func.func @small(%x: memref<?x264xbf16>, %y: memref<21x264xbf16>, %out: memref<?
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x264xbf16>, memref<21x264xbf16>) outs(%out : memref<?x21xf32>) {config = #gemm.config<block_m = 64, block_n = 24, block_k = 128, stages = 2, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>}
   return
 }
+
+// -----
+
+// Split-K over a cluster of 4 CTAs (grid z): each takes a quarter of the K
+// tiles, parks its partial tile in shared memory, and the cluster sums the
+// partials through distributed shared memory in rank order.
+// CHECK-LABEL: gpu.module @split_kernels
+// CHECK-SAME: cluster = [1, 1, 4]
+// CHECK-SAME: dynamic_smem_bytes = 99328
+// CHECK-SAME: grid = {block_m = 64 : i64, block_n = 32 : i64, kind = "tiles", split_k = 4 : i64}
+// CHECK: gpu.func @gemm_split
+// CHECK: gpu.block_id  z
+// CHECK: arith.minui
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[COUNT:.*]] step
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
+// CHECK-COUNT-16: llvm.store {{.*}} : f32, !llvm.ptr<3>
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK: nvvm.cluster.wait {aligned}
+// CHECK: scf.if
+// CHECK-COUNT-4: nvvm.mapa %{{.*}}, %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
+// CHECK: llvm.store {{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK: nvvm.cluster.wait {aligned}
+// CHECK: gpu.return
+func.func @split(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 32, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>}
+  return
+}

@@ -35,7 +35,7 @@ module attributes {gemm.c = #gemm.config<block_m = 12, block_n = 64, block_k = 6
 
 // -----
 
-// expected-error @+1 {{split_k = 4 needs a reduction ('workspace' or 'atomic')}}
+// expected-error @+1 {{split_k = 4 needs a reduction ('cluster', 'workspace' or 'atomic')}}
 module attributes {gemm.c = #gemm.config<block_m = 16, block_n = 64, block_k = 64, stages = 4, schedule = swap_ab, split_k = 4, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
 
 // -----
@@ -68,3 +68,8 @@ module attributes {gemm.c = #gemm.config<block_m = 0, block_n = 128, block_k = 6
 // expected-error @+2 {{expected ::mlir::gemm::ScheduleKind to be one of: warp_specialized, swap_ab}}
 // expected-error @+1 {{failed to parse Gemm_ConfigAttr parameter 'schedule'}}
 module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{reduction 'cluster' needs split_k <= 8 (the portable cluster size) and cluster_m = cluster_n = 1, got split_k = 16 and cluster 1x1}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 16, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>} {}

@@ -6,6 +6,8 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::gemm;
 
@@ -34,7 +36,9 @@ int64_t ConfigAttr::getSharedMemoryBytes() const {
   // The operand ring (x and y tiles per stage, bf16) plus 1 KiB of slack so
   // that the ring can start on the 1 KiB boundary 128-byte swizzling needs.
   int64_t ring = getStages() * (getBlockM() + getBlockN()) * getBlockK() * 2;
-  return ring + 1024;
+  // A cluster split-K reduction parks the fp32 tile in the ring's space.
+  int64_t partial = getSplitK() > 1 ? 4 * getBlockM() * getBlockN() : 0;
+  return std::max(ring, partial) + 1024;
 }
 
 int64_t ConfigAttr::getBlockThreads() const {
@@ -68,7 +72,14 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "reduction must be 'none' when split_k = 1";
   if (splitK > 1 && reduction == ReductionKind::None)
     return emitError() << "split_k = " << splitK
-                       << " needs a reduction ('workspace' or 'atomic')";
+                       << " needs a reduction ('cluster', 'workspace' or 'atomic')";
+  if (reduction == ReductionKind::Cluster &&
+      (splitK > 8 || clusterM != 1 || clusterN != 1))
+    return emitError() << "reduction 'cluster' needs split_k <= 8 (the "
+                          "portable cluster size) and cluster_m = cluster_n "
+                          "= 1, got split_k = "
+                       << splitK << " and cluster " << clusterM << "x"
+                       << clusterN;
   if (!isPowerOf2(clusterM) || !isPowerOf2(clusterN) ||
       clusterM * clusterN > 8)
     return emitError() << "cluster shape " << clusterM << "x" << clusterN
@@ -98,7 +109,8 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   }
 
   int64_t ring = stages * (blockM + blockN) * blockK * 2;
-  int64_t total = ring + 1024 + 2 * stages * 8;
+  int64_t partial = splitK > 1 ? 4 * blockM * blockN : 0;
+  int64_t total = std::max(ring, partial) + 1024 + 2 * stages * 8;
   if (total > kMaxSharedMemoryBytes)
     return emitError() << "needs " << total
                        << " bytes of shared memory, more than the "

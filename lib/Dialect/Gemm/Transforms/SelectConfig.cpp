@@ -38,10 +38,12 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
                                         int64_t n, int64_t k) {
   double bm = config.getBlockM(), bn = config.getBlockN();
   double bk = config.getBlockK();
+  int64_t split = config.getSplitK();
   int64_t tiles = ceilDiv(m, config.getBlockM()) * ceilDiv(n, config.getBlockN());
-  int64_t waves = ceilDiv(tiles, chip.numSMs);
-  int64_t active = std::min<int64_t>(tiles, chip.numSMs);
-  double kSteps = ceilDiv(k, config.getBlockK());
+  int64_t ctas = tiles * split;
+  int64_t waves = ceilDiv(ctas, chip.numSMs);
+  // K steps of one CTA (split-K divides them between the CTAs of a tile).
+  double kSteps = ceilDiv(ceilDiv(k, config.getBlockK()), split);
 
   // Tensor cores: the padded tile at the per-SM peak, derated for a single
   // consumer warpgroup (less latency hiding) and for narrow wgmma (the A
@@ -51,23 +53,30 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
                std::min(1.0, 0.6 + 0.4 * bn / 256.0);
   double tCompute = waves * (bm * bn * kSteps * bk * 2) / (perSMFlops * eff);
 
-  // Operand streaming: every tile pulls (bm + bn) x K through L2; one SM
-  // cannot take more than its share of the L2 bandwidth.
+  // Operand streaming: every CTA pulls its rows of x and y (rows past M or
+  // N are zero-filled by TMA, not read) through L2; one SM cannot take more
+  // than its share of the L2 bandwidth.
   double perSMBytes = chip.l2GBps * 1e9 / chip.numSMs;
-  double tileBytes = (bm + bn) * kSteps * bk * 2;
+  double rows = std::min<double>(bm, m) + std::min<double>(bn, n);
+  double tileBytes = rows * kSteps * bk * 2;
   double tStream = waves * tileBytes / perSMBytes;
-  (void)active;
 
   // HBM: the unique operands and the fp32 output, once.
   double dramBytes = (double(m) * k + double(n) * k) * 2 + double(m) * n * 4;
   double tDram = dramBytes / (chip.dramGBps * 1e9);
 
   // Epilogue: fp32 tile stores, not overlapped with the main loop.
-  double tEpilogue = waves * bm * bn * 4 / perSMBytes;
+  double tEpilogue = waves * std::min<double>(bm, m) * bn * 4 / perSMBytes;
+
+  // Split-K through the cluster: two cluster barriers and each CTA reading
+  // one tile's worth of partials from distributed shared memory.
+  double tReduce = split > 1 ? 0.5e-6 + bm * bn * 4 / perSMBytes : 0;
 
   // Pipeline fill and launch, a fixed cost per wave.
   double tFixed = 1.5e-6 * waves;
-  return (std::max({tCompute, tStream, tDram}) + tEpilogue + tFixed) * 1e6;
+  return (std::max({tCompute, tStream, tDram}) + tEpilogue + tReduce +
+          tFixed) *
+         1e6;
 }
 
 /// The time no kernel can beat: peak math or one pass over HBM.
@@ -90,6 +99,7 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
   const int64_t blockK = 64;
   ConfigAttr best;
   double bestScore = 0;
+  int64_t kTiles = ceilDiv(k, blockK);
   for (int64_t blockM : {128, 64}) {
     for (int64_t blockN : {256, 192, 128, 64, 32}) {
       // The deepest ring that fits, up to 8 stages (deeper buys little).
@@ -98,10 +108,16 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
           8, (chip.maxSharedMemoryBytes - 1024) / (stageBytes + 16));
       if (stages < 2)
         continue;
+      for (int64_t split : {1, 2, 4, 8}) {
+      // Each CTA of a split keeps at least two K tiles to pipeline, and
+      // the partial tile must fit where the ring was.
+      if (split > 1 && (kTiles < 2 * split ||
+                        4 * blockM * blockN > stages * stageBytes))
+        continue;
       auto config = ConfigAttr::get(
           ctx, blockM, blockN, blockK, stages, ScheduleKind::WarpSpecialized,
-          /*splitK=*/1, ReductionKind::None, /*clusterM=*/1, /*clusterN=*/1,
-          RasterOrder::AlongN);
+          split, split > 1 ? ReductionKind::Cluster : ReductionKind::None,
+          /*clusterM=*/1, /*clusterN=*/1, RasterOrder::AlongN);
       double score =
           estimateMicroseconds(chip, config, lo, n, k) /
               idealMicroseconds(chip, lo, n, k) +
@@ -110,6 +126,7 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       if (!best || score < bestScore) {
         best = config;
         bestScore = score;
+      }
       }
     }
   }

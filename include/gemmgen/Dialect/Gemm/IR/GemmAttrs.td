@@ -20,9 +20,11 @@ def Gemm_ScheduleKind : I32EnumAttr<"ScheduleKind",
 def Gemm_ReductionNone : I32EnumAttrCase<"None", 0, "none">;
 def Gemm_ReductionWorkspace : I32EnumAttrCase<"Workspace", 1, "workspace">;
 def Gemm_ReductionAtomic : I32EnumAttrCase<"Atomic", 2, "atomic">;
+def Gemm_ReductionCluster : I32EnumAttrCase<"Cluster", 3, "cluster">;
 def Gemm_ReductionKind : I32EnumAttr<"ReductionKind",
     "how split-K partial sums are combined",
-    [Gemm_ReductionNone, Gemm_ReductionWorkspace, Gemm_ReductionAtomic]> {
+    [Gemm_ReductionNone, Gemm_ReductionWorkspace, Gemm_ReductionAtomic,
+     Gemm_ReductionCluster]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::gemm";
 }
@@ -52,7 +54,11 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
       (tokens) a multiple of 8 up to 256.
 
     `split_k` divides K between CTAs whose partial sums are combined as
-    `reduction` says (`none` only when `split_k = 1`). `cluster_m x cluster_n`
+    `reduction` says (`none` only when `split_k = 1`): `cluster` makes the
+    `split_k` CTAs of one output tile a thread-block cluster (2 to 8 CTAs
+    along grid z) that sums the partials through distributed shared memory
+    in a fixed order (deterministic, no workspace); `workspace` and `atomic`
+    go through global memory. `cluster_m x cluster_n`
     is the thread-block cluster, `raster` the order of tiles.
 
     Example:
