@@ -66,6 +66,9 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   info.append("n", builder.getI64IntegerAttr(op.getN()));
   info.append("k", builder.getI64IntegerAttr(op.getK()));
   auto [mMin, mMax] = op.getMBucket();
+  // The grid's y dimension (M tiles) is at most 65535 blocks: that bounds
+  // the M this kernel can serve, whatever the bucket asked for.
+  mMax = std::min<int64_t>(mMax, 65535 * config->getBlockM());
   info.append("m_min", builder.getI64IntegerAttr(mMin));
   info.append("m_max", builder.getI64IntegerAttr(mMax));
   info.append("config", *config);

@@ -10,6 +10,8 @@
 // CHECK-SAME: dynamic_smem_bytes = 197632
 // CHECK-SAME: grid = {block_m = 128 : i64, block_n = 256 : i64, kind = "tiles", split_k = 1 : i64}
 // CHECK-SAME: kernel = "gemm_big"
+// The grid has at most 65535 M tiles: an open M range stops at 65535 * 128.
+// CHECK-SAME: m_max = 8388480 : i64, m_min = 1 : i64
 // CHECK-SAME: params = [{box = [64, 128], kind = "tma_desc", tensor = "x"}, {box = [64, 256], kind = "tma_desc", tensor = "y"}, {kind = "ptr", tensor = "out"}, {kind = "i32", value = "m"}, {kind = "i64", value = "ldc"}]
 // CHECK: gpu.func @gemm_big(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i32, %{{.*}}: i64) kernel
 // CHECK-SAME: gemm.tma_desc_args = array<i32: 0, 1>
