@@ -20,11 +20,11 @@ fi
 for b in out/bundles/dsv4 out/bundles/odd; do
   [ -f "$b/manifest.json" ] || { echo "error: $b/manifest.json is missing (scripts/compile-bundles.sh)" >&2; exit 1; }
 done
-if [ ! -x build-rt/tools/gemm-check ]; then
+if [ ! -x build-rt/tools/gemm-check/gemm-check ]; then
   cmake -S runtime -B build-rt -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=/usr/bin/g++ >/dev/null &&
     cmake --build build-rt || exit 1
 fi
-check=build-rt/tools/gemm-check
+check=build-rt/tools/gemm-check/gemm-check
 
 {
   echo "# gpu-check on $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader), $(date -u +%F)"

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Timing on a GPU machine: gemmrt's generated kernels beside its cuBLASLt
+# backend (gemm-bench), then torch cuBLAS and Triton (peers.py) on the same
+# shapes in the same run, then charts and a table (scripts/bench/plot.py).
+# Every figure is per call: a CUDA graph of calls cycling through inputs
+# larger than 2x L2, median of 15 replays; each backend's result is checked
+# against fp64 before it is timed.
+#
+#   scripts/gpu-bench.sh [--tune]
+#
+# --tune: gemm-bench also writes out/bundles/dsv4/tuning.json (per N, K and
+# M bucket: generated only where it was at least as fast as cuBLASLt at
+# every measured M) and a copy into $OUT.
+# Whenever out/bundles/dsv4/tuning.json exists, the runtime's `auto` policy
+# (the tuned choice) is timed too: $OUT/gemm-bench-dsv4-auto.json.
+#
+# Expects out/bundles/dsv4 (scripts/compile-bundles.sh, beforehand) and
+# build-rt/ (built here when gemm-bench is missing). Writes into $OUT
+# (default out/bench): bench.log, gemm-bench-{dsv4,square}.{json,csv},
+# peers-{dsv4,square}.json, speedup.png, tflops.png, floor.png,
+# perf-table.md (and tuning.json). Extra gemm-bench options: BENCH_ARGS
+# (e.g. BENCH_ARGS="--replays 30").
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+OUT=${OUT:-out/bench}
+BENCH_ARGS=${BENCH_ARGS:-}
+tune=0
+for a in "$@"; do
+  case "$a" in
+    --tune) tune=1 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "usage: scripts/gpu-bench.sh [--tune]" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$OUT" || exit 1
+export PATH="/usr/local/cuda/bin:$PATH"
+
+find_bench() {
+  local p
+  for p in build-rt/tools/gemm-bench/gemm-bench build-rt/tools/gemm-bench build-rt/bin/gemm-bench; do
+    if [ -f "$p" ] && [ -x "$p" ]; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+main() {
+  echo "# gpu-bench on $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -1), $(date -u +%FT%TZ)"
+  nvidia-smi --query-gpu=clocks.max.sm,clocks.max.mem,power.limit,persistence_mode --format=csv
+  echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
+
+  [ -f out/bundles/dsv4/manifest.json ] ||
+    { echo "error: out/bundles/dsv4/manifest.json is missing (scripts/compile-bundles.sh)" >&2; return 1; }
+  local bench
+  if ! bench=$(find_bench); then
+    echo "== building the runtime and gemm-bench (build-rt/)"
+    cmake -S runtime -B build-rt -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=/usr/bin/g++ >/dev/null &&
+      cmake --build build-rt || return 1
+    bench=$(find_bench) || { echo "error: the build made no gemm-bench under build-rt/" >&2; return 1; }
+  fi
+
+  local status=0 tune_args=() square_bundle=out/bundles/dsv4
+  [ "$tune" -eq 1 ] && tune_args=(--tune)
+  [ -f out/bundles/square/manifest.json ] && square_bundle=out/bundles/square
+
+  echo
+  echo "## gemm-bench: shapes/dsv4.json, bundle out/bundles/dsv4 ${tune_args[*]}"
+  # shellcheck disable=SC2086
+  "$bench" shapes/dsv4.json --bundle out/bundles/dsv4 --backends generated,cublaslt "${tune_args[@]}" \
+    --json "$OUT/gemm-bench-dsv4.json" --csv "$OUT/gemm-bench-dsv4.csv" $BENCH_ARGS || status=1
+  if [ "$tune" -eq 1 ] && [ -f out/bundles/dsv4/tuning.json ]; then
+    cp out/bundles/dsv4/tuning.json "$OUT/tuning.json" || status=1
+  fi
+  if [ -f out/bundles/dsv4/tuning.json ]; then
+    echo
+    echo "## gemm-bench: shapes/dsv4.json, policy auto (out/bundles/dsv4/tuning.json)"
+    # shellcheck disable=SC2086
+    "$bench" shapes/dsv4.json --bundle out/bundles/dsv4 --backends auto \
+      --json "$OUT/gemm-bench-dsv4-auto.json" --csv "$OUT/gemm-bench-dsv4-auto.csv" $BENCH_ARGS || status=1
+  fi
+
+  echo
+  echo "## gemm-bench: shapes/square.json, bundle $square_bundle"
+  # shellcheck disable=SC2086
+  "$bench" shapes/square.json --bundle "$square_bundle" --backends generated,cublaslt \
+    --json "$OUT/gemm-bench-square.json" --csv "$OUT/gemm-bench-square.csv" $BENCH_ARGS || status=1
+
+  local peers=../shared/bench/peers.py
+  [ -f "$peers" ] || peers=scripts/bench/peers.py
+  if python3 -c 'import torch, triton' 2>/dev/null; then
+    for s in dsv4 square; do
+      echo
+      echo "## peers ($peers): shapes/$s.json"
+      python3 "$peers" "shapes/$s.json" --json "$OUT/peers-$s.json" || status=1
+    done
+  else
+    echo "warning: python3 cannot import torch and triton: no peer timings (the charts use cuBLASLt)" >&2
+  fi
+
+  echo
+  echo "## charts and table"
+  python3 scripts/bench/plot.py "$OUT" || status=1
+  if [ -f "$OUT/perf-table.md" ]; then
+    echo
+    cat "$OUT/perf-table.md"
+  fi
+  echo
+  echo "gpu-bench: $([ $status -eq 0 ] && echo OK || echo 'FAILED (see above)'); results in $OUT"
+  return $status
+}
+
+main 2>&1 | tee "$OUT/bench.log"
+exit "${PIPESTATUS[0]}"
