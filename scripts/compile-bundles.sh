@@ -3,6 +3,7 @@
 #   out/bundles/dsv4  every (N, K) of shapes/dsv4.json, default M buckets
 #   out/bundles/odd   shapes that are multiples of no tile: N in {200, 384},
 #                     K in {4104, 7168}
+#   out/bundles/square the peak-rate shapes of shapes/square.json, M >= 1025
 # Needs the compiler built (scripts/setup.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,3 +14,5 @@ gc=build/bin/gemm-compile
 mkdir -p out/bundles
 "$gc" shapes/dsv4.json -o out/bundles/dsv4
 "$gc" --nk 200x4104,200x7168,384x4104,384x7168 -o out/bundles/odd
+# Peak-rate shapes (shapes/square.json): large M only.
+"$gc" shapes/square.json --m-buckets 1025- -o out/bundles/square

@@ -19,12 +19,15 @@
 # (default out/bench): bench.log, gemm-bench-{dsv4,square}.{json,csv},
 # peers-{dsv4,square}.json, speedup.png, tflops.png, floor.png,
 # perf-table.md (and tuning.json). Extra gemm-bench options: BENCH_ARGS
-# (e.g. BENCH_ARGS="--replays 30").
+# (e.g. BENCH_ARGS="--replays 30"); peers: PEERS (default cublas,triton).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 OUT=${OUT:-out/bench}
 BENCH_ARGS=${BENCH_ARGS:-}
+# Peers to time beside ours (peers.py --peers); Triton's autotuning takes
+# minutes over all shapes.
+PEERS=${PEERS:-cublas,triton}
 tune=0
 for a in "$@"; do
   case "$a" in
@@ -91,7 +94,7 @@ main() {
     for s in dsv4 square; do
       echo
       echo "## peers ($peers): shapes/$s.json"
-      python3 "$peers" "shapes/$s.json" --json "$OUT/peers-$s.json" || status=1
+      python3 "$peers" "shapes/$s.json" --peers "$PEERS" --json "$OUT/peers-$s.json" || status=1
     done
   else
     echo "warning: python3 cannot import torch and triton: no peer timings (the charts use cuBLASLt)" >&2

@@ -2,6 +2,9 @@
 
 #include "CublasLtBackend.h"
 
+#include <functional>
+#include <thread>
+
 #include <cstring>
 
 namespace gemmrt::impl {
@@ -86,13 +89,17 @@ size_t CublasLtBackend::planCount() const {
 
 Status CublasLtBackend::workspaceFor(CUstream stream, CUdeviceptr &ptr,
                                      size_t &bytes) {
-  // Stream ids are unique per stream for the process lifetime (handles may
-  // be reused, and per-thread default streams share one handle value).
-  unsigned long long id = 0;
-  if (Status s =
-          driver_.check(driver_.cuStreamGetId(stream, &id), "cuStreamGetId");
-      !s.ok())
-    return s;
+  // Keyed by the stream handle: cuStreamGetId is refused on a capturing
+  // stream in every capture mode, and a call under graph capture must work.
+  // Work on one stream is serialized, so its calls may share a workspace;
+  // the per-thread default stream is one handle for many streams, so it is
+  // keyed per thread as well. (A handle reused after cuStreamDestroy while
+  // the old stream still has work queued could share a workspace with it:
+  // destroy streams after synchronizing them.)
+  unsigned long long id = reinterpret_cast<uintptr_t>(stream);
+  if (stream == CU_STREAM_PER_THREAD)
+    id ^= (std::hash<std::thread::id>()(std::this_thread::get_id()) |
+           (1ull << 63));
   {
     std::shared_lock<std::shared_mutex> lock(workspaceMutex_);
     auto it = workspaces_.find(id);

@@ -48,11 +48,13 @@ static Status loadDriver(CudaDriver &d) {
   std::string missing;
   auto resolve = [&](const char *name, void **slot, bool required) {
     CUdriverProcAddressQueryResult found = CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
-    // Ask for the ABI of the header we were compiled with; an older driver
-    // returns the newest version it has, which for the functions above has
-    // not changed since CUDA 12.0.
-    CUresult r =
-        getProc(name, slot, CUDA_VERSION, CU_GET_PROC_ADDRESS_DEFAULT, &found);
+    // Ask for the CUDA 12.0 ABI: the signatures CudaDriver.h declares. Asking
+    // for the header's own version is wrong for functions whose signature
+    // changed later (CUDA 13.0's cuCtxGetDevice takes a context too, and
+    // calling it with the old arguments returns a garbage device). Optional
+    // functions newer than 12.0 are asked for at the header's version.
+    int abi = required ? 12000 : CUDA_VERSION;
+    CUresult r = getProc(name, slot, abi, CU_GET_PROC_ADDRESS_DEFAULT, &found);
     if (r != CUDA_SUCCESS || found != CU_GET_PROC_ADDRESS_SUCCESS) {
       *slot = nullptr;
       if (required)

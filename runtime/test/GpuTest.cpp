@@ -753,7 +753,10 @@ TEST_F(Gpu, RealBundleEveryVariantMatchesFp64) {
   for (const Variant &v : b.variants) {
     if (!chipRunsOn(v.chipInfo, major, minor))
       continue;
-    std::vector<int64_t> ms = {v.mMin, v.mMax, (v.mMin + v.mMax) / 2};
+    // An open bucket reaches millions of rows; the fp64 host reference of
+    // such an M takes minutes, so the top is capped (tails stay in).
+    int64_t top = std::min<int64_t>(v.mMax, v.mMin + 4096);
+    std::vector<int64_t> ms = {v.mMin, top, (v.mMin + top) / 2};
     for (int64_t tail : {1, 7, 129})
       if (v.covers(tail))
         ms.push_back(tail);

@@ -32,7 +32,7 @@ func.func @static_large(%x: memref<16384x4096xbf16>, %y: memref<4096x4096xbf16>,
 // CHECK-LABEL: func.func @unbounded
 // CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster,
 // SMALL-LABEL: func.func @unbounded
-// SMALL: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 4, reduction = cluster,
+// SMALL: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster,
 func.func @unbounded(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>)
   return

@@ -21,6 +21,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -78,6 +79,11 @@ static cl::opt<bool> noCubin("no-cubin", cl::desc("Do not run ptxas"),
                              cl::init(false), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("No progress lines"),
                            cl::init(false), cl::cat(category));
+static cl::opt<std::string> forcedConfig(
+    "config",
+    cl::desc("Use this #gemm.config for every variant instead of the "
+             "model's choice (for tuning sweeps)"),
+    cl::init(""), cl::cat(category));
 
 namespace {
 constexpr int64_t kMaxM = std::numeric_limits<int32_t>::max();
@@ -213,11 +219,14 @@ OwningOpRef<ModuleOp> buildInput(MLIRContext &ctx, const Variant &v) {
       b, loc, v.name, b.getFunctionType({xType, yType, outType}, {}));
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
-  auto op = gemm::LinearBf16Fp32Op::create(
-      b, loc, body->getArgument(0), body->getArgument(1),
-      body->getArgument(2), /*config=*/nullptr,
-      b.getDenseI64ArrayAttr({v.mMin, v.mMax}));
-  (void)op;
+  gemm::ConfigAttr config;
+  if (!forcedConfig.empty())
+    config = dyn_cast_or_null<gemm::ConfigAttr>(
+        parseAttribute(forcedConfig, &ctx));
+  gemm::LinearBf16Fp32Op::create(b, loc, body->getArgument(0),
+                                 body->getArgument(1), body->getArgument(2),
+                                 config,
+                                 b.getDenseI64ArrayAttr({v.mMin, v.mMax}));
   func::ReturnOp::create(b, loc);
   return module;
 }
@@ -386,6 +395,17 @@ int main(int argc, char **argv) {
   auto buckets = parseBuckets(bucketSpec);
   if (failed(buckets))
     return 1;
+  if (!forcedConfig.empty()) {
+    // Checked once here so that a bad --config is one clear error.
+    DialectRegistry reg;
+    reg.insert<gemm::GemmDialect>();
+    MLIRContext ctx(reg);
+    ctx.loadAllAvailableDialects();
+    if (!dyn_cast_or_null<gemm::ConfigAttr>(parseAttribute(forcedConfig, &ctx))) {
+      report("--config is not a valid #gemm.config: " + forcedConfig);
+      return 1;
+    }
+  }
   if (failed(gemm::getChipModel(chip))) {
     report("unknown chip '" + chip + "' (known: sm_90a)");
     return 1;
@@ -495,9 +515,10 @@ int main(int argc, char **argv) {
   }
 
   // The options hash covers everything that decides the bundle's contents.
-  std::string options = llvm::formatv("chip={0};buckets={1};version={2};nk=",
-                                      chip, bucketSpec, GEMMGEN_VERSION)
-                            .str();
+  std::string options =
+      llvm::formatv("chip={0};buckets={1};version={2};config={3};nk=", chip,
+                    bucketSpec, GEMMGEN_VERSION, forcedConfig.getValue())
+          .str();
   for (const Variant &v : variants)
     options += llvm::formatv("{0}x{1}/{2}-{3};", v.n, v.k, v.mMin, v.mMax).str();
   json::Array entries;

@@ -181,7 +181,8 @@ void usage() {
                "usage: gemm-check --bundle DIR [--bundle DIR ...] [--policy "
                "generated|cublaslt|reference|auto]\n"
                "                  (--cases MxNxK,... | --nk NxK,... --m-list "
-               "M,...) [--padded] [--tol 2e-5] [--seed S] [--csv FILE]\n");
+               "M,...) [--padded | --padded-only] [--tol 2e-5] [--seed S]\n"
+               "                  [--csv FILE]\n");
 }
 } // namespace
 
@@ -191,7 +192,7 @@ int main(int argc, char **argv) {
   std::vector<Case> cases;
   std::vector<std::pair<int64_t, int64_t>> nk;
   std::vector<int64_t> mList;
-  bool padded = false;
+  bool padded = false, paddedOnly = false;
   double tol = 2e-5;
   uint64_t seed = 20261127;
   for (int i = 1; i < argc; ++i) {
@@ -233,6 +234,8 @@ int main(int argc, char **argv) {
       mList = parseInts(next());
     else if (a == "--padded")
       padded = true;
+    else if (a == "--padded-only")
+      paddedOnly = true;
     else if (a == "--tol")
       tol = std::atof(next().c_str());
     else if (a == "--seed")
@@ -252,6 +255,9 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < count; ++i)
       cases.push_back({cases[i].m, cases[i].n, cases[i].k, true});
   }
+  if (paddedOnly)
+    for (Case &c : cases)
+      c.padded = true;
   if (cases.empty()) {
     usage();
     return 2;

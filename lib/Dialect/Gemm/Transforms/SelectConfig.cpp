@@ -26,8 +26,10 @@ FailureOr<ChipModel> mlir::gemm::getChipModel(StringRef chip) {
   if (chip == "sm_90a")
     // H100 SXM5: 132 SMs, 227 KiB of shared memory per CTA, ~989 dense bf16
     // TFLOP/s, 3.35 TB/s HBM3, roughly 10 TB/s from L2 to the SMs.
-    return ChipModel{132, ConfigAttr::kMaxSharedMemoryBytes, 989.0, 3350.0,
-                     10000.0};
+    // The last five fitted to a sweep of 96 configurations on an H100
+    // (docs/perf/README.md).
+    return ChipModel{132,  ConfigAttr::kMaxSharedMemoryBytes, 989.0, 3350.0,
+                     10000.0, 100.0, 200.0, 1.5, 10.0, 1.0};
   return failure();
 }
 
@@ -54,9 +56,10 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   double tCompute = waves * (bm * bn * kSteps * bk * 2) / (perSMFlops * eff);
 
   // Operand streaming: every CTA pulls its rows of x and y (rows past M or
-  // N are zero-filled by TMA, not read) through L2; one SM cannot take more
-  // than its share of the L2 bandwidth.
-  double perSMBytes = chip.l2GBps * 1e9 / chip.numSMs;
+  // N are zero-filled by TMA, not read) at what one CTA's TMA pipeline
+  // streams, and no faster than its share of L2.
+  double perSMBytes =
+      std::min(chip.smStreamGBps, chip.l2GBps / chip.numSMs * 2) * 1e9;
   double rows = std::min<double>(bm, m) + std::min<double>(bn, n);
   double tileBytes = rows * kSteps * bk * 2;
   double tStream = waves * tileBytes / perSMBytes;
@@ -68,13 +71,18 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   // Epilogue: fp32 tile stores, not overlapped with the main loop.
   double tEpilogue = waves * std::min<double>(bm, m) * bn * 4 / perSMBytes;
 
+  // Each pipeline step has a latency floor (barrier round trips, TMA
+  // issue), which small tiles cannot hide.
+  double tSteps = waves * kSteps * chip.kStepNs * 1e-9;
+
   // Split-K through the cluster: two cluster barriers and each CTA reading
   // one tile's worth of partials from distributed shared memory.
-  double tReduce = split > 1 ? 0.5e-6 + bm * bn * 4 / perSMBytes : 0;
+  double tReduce =
+      split > 1 ? chip.clusterReduceUs * 1e-6 + bm * bn * 4 / perSMBytes : 0;
 
-  // Pipeline fill and launch, a fixed cost per wave.
-  double tFixed = 1.5e-6 * waves;
-  return (std::max({tCompute, tStream, tDram}) + tEpilogue + tReduce +
+  // Launch, prologue and pipeline fill per wave; scheduling per CTA.
+  double tFixed = chip.waveUs * 1e-6 * waves + chip.ctaNs * 1e-9 * ctas;
+  return (std::max({tCompute, tStream, tDram, tSteps}) + tEpilogue + tReduce +
           tFixed) *
          1e6;
 }
@@ -96,12 +104,16 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
   // top end there keeps huge buckets from drowning the small end.
   int64_t hi = std::min<int64_t>(mMax, 16384);
   int64_t lo = std::min(mMin, hi);
-  const int64_t blockK = 64;
   ConfigAttr best;
   double bestScore = 0;
-  int64_t kTiles = ceilDiv(k, blockK);
   for (int64_t blockM : {128, 64}) {
     for (int64_t blockN : {256, 192, 128, 64, 32}) {
+      // block_k = 128 (half the pipeline steps) is measured for the
+      // single-consumer tiles of small M only.
+      for (int64_t blockK : {64, 128}) {
+      if (blockK == 128 && blockM != 64)
+        continue;
+      int64_t kTiles = ceilDiv(k, blockK);
       // The deepest ring that fits, up to 8 stages (deeper buys little).
       int64_t stageBytes = (blockM + blockN) * blockK * 2;
       int64_t stages = std::min<int64_t>(
@@ -126,6 +138,7 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       if (!best || score < bestScore) {
         best = config;
         bestScore = score;
+      }
       }
       }
     }

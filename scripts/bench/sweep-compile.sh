@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Compiles one bundle per (N, K, tile configuration) for a tuning sweep:
+# out/sweep/<n>x<k>/<config-tag>/ plus out/sweep/<n>x<k>/shapes.json.
+# scripts/bench/sweep-run.sh times them all on the GPU machine. The sweep
+# is how the analytic model of gemm-select-config is checked and adjusted.
+#   scripts/bench/sweep-compile.sh "384x7168 2048x4096" "1,16,64" 1-64
+# (SWEEP_BM="64 128" adds block_m = 128.)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+nks=${1:-"256x4096 384x7168 1024x7168 2048x4096"}
+ms=${2:-"1,16,64"}
+bucket=${3:-1-64}
+rm -rf out/sweep && mkdir -p out/sweep
+for nk in $nks; do
+  n=${nk%x*}; k=${nk#*x}
+  mkdir -p out/sweep/$nk
+  echo "{\"nk\": [[$n, $k]], \"m\": [$ms]}" > out/sweep/$nk/shapes.json
+  for bm in ${SWEEP_BM:-64}; do
+    for bn in 32 64 128; do
+      for bk in 64 128; do
+        stage=$(( (bm + bn) * bk * 2 ))
+        stages=$(( (232448 - 1024) / (stage + 16) )); [ $stages -gt 8 ] && stages=8
+        for split in 1 2 4 8; do
+          [ $(( 4 * bm * bn )) -gt $(( stages * stage )) ] && [ $split -gt 1 ] && continue
+          red=none; [ $split -gt 1 ] && red=cluster
+          tag=m${bm}n${bn}k${bk}s${stages}x${split}
+          cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = warp_specialized, split_k = $split, reduction = $red, cluster_m = 1, cluster_n = 1, raster = along_n>"
+          build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag
+        done
+      done
+    done
+  done
+done
+find out/sweep -name manifest.json | wc -l
