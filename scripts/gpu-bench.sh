@@ -77,8 +77,9 @@ main() {
   if [ -f out/bundles/dsv4/tuning.json ]; then
     echo
     echo "## gemm-bench: shapes/dsv4.json, policy auto (out/bundles/dsv4/tuning.json)"
+    # cuBLASLt again in the same pass: auto is judged against it side by side.
     # shellcheck disable=SC2086
-    "$bench" shapes/dsv4.json --bundle out/bundles/dsv4 --backends auto \
+    "$bench" shapes/dsv4.json --bundle out/bundles/dsv4 --backends auto,cublaslt \
       --json "$OUT/gemm-bench-dsv4-auto.json" --csv "$OUT/gemm-bench-dsv4-auto.csv" $BENCH_ARGS || status=1
   fi
 

@@ -9,7 +9,8 @@
 //   * one call per set outside capture (loads modules, makes workspaces);
 //   * one CUDA graph of R calls cycling through the sets (R = number of sets,
 //     the cycle repeated until R >= 8), replayed once untimed, then timed
-//     over --replays replays with CUDA events; per-call time = median replay
+//     over --replays replays with CUDA events (the replays of all backends
+//     of a shape interleaved); per-call time = median replay
 //     time / R.
 //
 // Before it is timed, every backend's result on set 0 (output poisoned with
@@ -69,6 +70,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -621,9 +623,12 @@ struct GraphGuard {
   }
 };
 
+/// Checks one backend on a shape and captures its graph (steps 1-3); the
+/// graph, ready to replay, goes to `graphOut`. Timing is done by
+/// timeInterleaved for all backends of the shape together.
 Cell benchBackend(gemmrt_runtime *rt, gemmrt_policy policy, const Shape &s,
-                  InputSets &sets, cudaStream_t stream, int replays,
-                  double tol) {
+                  InputSets &sets, cudaStream_t stream, double tol,
+                  std::unique_ptr<GraphGuard> &graphOut) {
   Cell c;
   gemmrt_status st = gemmrt_set_backend_policy(rt, policy);
   if (st != GEMMRT_OK) {
@@ -687,7 +692,8 @@ Cell benchBackend(gemmrt_runtime *rt, gemmrt_policy policy, const Shape &s,
   CUDA_TRY(cudaStreamSynchronize(stream));
 
   // 3. One graph of R calls cycling through the sets.
-  GraphGuard g;
+  auto graphHolder = std::make_unique<GraphGuard>();
+  GraphGuard &g = *graphHolder;
   CUDA_TRY(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
   std::string captureError;
   for (int i = 0; i < sets.calls && captureError.empty(); ++i)
@@ -706,25 +712,41 @@ Cell benchBackend(gemmrt_runtime *rt, gemmrt_policy policy, const Shape &s,
   CUDA_TRY(cudaGraphLaunch(g.exec, stream)); // untimed
   CUDA_TRY(cudaStreamSynchronize(stream));
 
-  // 4. Timed replays.
   CUDA_TRY(cudaEventCreate(&g.start));
   CUDA_TRY(cudaEventCreate(&g.stop));
-  std::vector<double> ts;
-  for (int r = 0; r < replays; ++r) {
-    CUDA_TRY(cudaEventRecord(g.start, stream));
-    CUDA_TRY(cudaGraphLaunch(g.exec, stream));
-    CUDA_TRY(cudaEventRecord(g.stop, stream));
-    CUDA_TRY(cudaEventSynchronize(g.stop));
-    float ms = 0;
-    CUDA_TRY(cudaEventElapsedTime(&ms, g.start, g.stop));
-    ts.push_back(ms * 1e3 / sets.calls);
-  }
-  std::sort(ts.begin(), ts.end());
-  size_t n = ts.size();
-  c.us = n % 2 ? ts[n / 2] : 0.5 * (ts[n / 2 - 1] + ts[n / 2]);
-  c.usMin = ts.front();
-  c.tflops = 2.0 * s.m * s.n * s.k / c.us / 1e6;
+  graphOut = std::move(graphHolder);
   return c;
+}
+
+/// 4. Timed replays, interleaved: replay r of every backend runs before
+/// replay r + 1 of any, so clock or thermal drift during a shape's
+/// measurement affects all backends alike (measured one after the other,
+/// the second backend of a shape read up to 10% slow on an H100).
+void timeInterleaved(std::vector<Cell *> cells,
+                     std::vector<GraphGuard *> graphs, const Shape &s,
+                     int calls, cudaStream_t stream, int replays) {
+  std::vector<std::vector<double>> ts(cells.size());
+  for (int r = 0; r < replays; ++r) {
+    for (size_t i = 0; i < cells.size(); ++i) {
+      GraphGuard &g = *graphs[i];
+      CUDA_TRY(cudaEventRecord(g.start, stream));
+      CUDA_TRY(cudaGraphLaunch(g.exec, stream));
+      CUDA_TRY(cudaEventRecord(g.stop, stream));
+      CUDA_TRY(cudaEventSynchronize(g.stop));
+      float ms = 0;
+      CUDA_TRY(cudaEventElapsedTime(&ms, g.start, g.stop));
+      ts[i].push_back(ms * 1e3 / calls);
+    }
+  }
+  for (size_t i = 0; i < cells.size(); ++i) {
+    std::vector<double> &t = ts[i];
+    std::sort(t.begin(), t.end());
+    size_t n = t.size();
+    Cell &c = *cells[i];
+    c.us = n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+    c.usMin = t.front();
+    c.tflops = 2.0 * s.m * s.n * s.k / c.us / 1e6;
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -1139,16 +1161,19 @@ int main(int argc, char **argv) {
         setupError = std::string("input setup: ") + e.what();
         cudaGetLastError(); // e.g. out of memory: not sticky, clear it
       }
-      for (const std::string &b : opt.backends) {
+      std::vector<std::unique_ptr<GraphGuard>> graphs(opt.backends.size());
+      for (size_t bi = 0; bi < opt.backends.size(); ++bi) {
+        const std::string &b = opt.backends[bi];
         Cell c;
         if (!setupError.empty()) {
           c.error = setupError;
         } else {
           try {
-            c = benchBackend(rt, kPolicies.at(b), s, sets, stream,
-                             opt.replays, opt.tol);
+            c = benchBackend(rt, kPolicies.at(b), s, sets, stream, opt.tol,
+                             graphs[bi]);
           } catch (const CudaFailure &e) {
             c.error = e.what();
+            graphs[bi].reset();
             cudaGetLastError(); // clear a non-sticky error; sticky: below
           }
         }
@@ -1171,6 +1196,26 @@ int main(int argc, char **argv) {
             broken = true;
             break;
           }
+        }
+      }
+      if (!broken) {
+        std::vector<Cell *> timed;
+        std::vector<GraphGuard *> timedGraphs;
+        for (size_t bi = 0; bi < opt.backends.size(); ++bi) {
+          Cell &c = row.cells[opt.backends[bi]];
+          if (graphs[bi] && c.error.empty()) {
+            timed.push_back(&c);
+            timedGraphs.push_back(graphs[bi].get());
+          }
+        }
+        try {
+          timeInterleaved(timed, timedGraphs, s, sets.calls, stream,
+                          opt.replays);
+        } catch (const CudaFailure &e) {
+          for (Cell *c : timed)
+            c->error = std::string("timing: ") + e.what();
+          anyFailure = true;
+          cudaGetLastError();
         }
       }
     } // sets freed here
