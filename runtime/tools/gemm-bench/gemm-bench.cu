@@ -54,6 +54,8 @@
 
 #include "gemmrt/gemmrt.h"
 
+#include "../common/CheckKernels.cuh"
+
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
@@ -118,51 +120,16 @@ void cudaCheck(cudaError_t err, const char *expr) {
 // Kernels: random fill, poison, fp64 reference, comparison
 //===----------------------------------------------------------------------===//
 
-// Uniform in [-1, 1) from a per-element hash (as gemm-check): fresh for every
-// seed, never all zeros, reproducible.
-__global__ void fillRandom(__nv_bfloat16 *p, int64_t count, uint64_t seed) {
-  int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
-  if (i >= count)
-    return;
-  uint64_t h = seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(i + 1));
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  float u = (float)(h >> 40) / (float)(1ull << 24) * 2.0f - 1.0f;
-  p[i] = __float2bfloat16(u);
-}
+using gemmrt_tools::kPoison;
+using gemmrt_tools::referenceF64;
+
+using gemmrt_tools::fillRandom;
 
 __global__ void fillU32(uint32_t *p, int64_t count, uint32_t value) {
   int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
   if (i < count)
     p[i] = value;
 }
-
-// ref[m, n] = sum_k x[m, k] * y[n, k] in fp64, 16 x 16 tiles (as gemm-check).
-__global__ void referenceF64(const __nv_bfloat16 *x, const __nv_bfloat16 *y,
-                             double *ref, int64_t M, int64_t N, int64_t K) {
-  __shared__ double xs[16][17], ys[16][17];
-  int64_t m = blockIdx.y * 16 + threadIdx.y, n = blockIdx.x * 16 + threadIdx.x;
-  int64_t ym = blockIdx.x * 16 + threadIdx.y;
-  double acc = 0;
-  for (int64_t k0 = 0; k0 < K; k0 += 16) {
-    int64_t k = k0 + threadIdx.x;
-    xs[threadIdx.y][threadIdx.x] =
-        (m < M && k < K) ? (double)__bfloat162float(x[m * K + k]) : 0.0;
-    ys[threadIdx.y][threadIdx.x] =
-        (ym < N && k < K) ? (double)__bfloat162float(y[ym * K + k]) : 0.0;
-    __syncthreads();
-    for (int kk = 0; kk < 16; ++kk)
-      acc += xs[threadIdx.y][kk] * ys[threadIdx.x][kk];
-    __syncthreads();
-  }
-  if (m < M && n < N)
-    ref[m * N + n] = acc;
-}
-
-const uint32_t kPoison = 0x7fc0dead; // a NaN no kernel computes
 
 struct CompareSums {
   double num, den;
@@ -559,9 +526,9 @@ void makeSets(InputSets &sets, const Shape &s, int64_t l2Bytes, uint64_t seed,
     sets.out.push_back(out);
     uint64_t sx = seed * 1000003ull + 2 * i, sy = sx + 1;
     fillRandom<<<blocksFor(s.m * s.k, threads), threads, 0, stream>>>(
-        x, s.m * s.k, sx);
+        x, s.m, s.k, s.k, sx);
     fillRandom<<<blocksFor(s.n * s.k, threads), threads, 0, stream>>>(
-        y, s.n * s.k, sy);
+        y, s.n, s.k, s.k, sy);
     CUDA_TRY(cudaGetLastError());
   }
   // R calls per replay: one per set, the cycle repeated up to >= 8 calls.
@@ -569,8 +536,8 @@ void makeSets(InputSets &sets, const Shape &s, int64_t l2Bytes, uint64_t seed,
   CUDA_TRY(cudaMalloc(&sets.ref, s.m * s.n * 8));
   CUDA_TRY(cudaMalloc(&sets.sums, sizeof(CompareSums)));
   dim3 grid((unsigned)((s.n + 15) / 16), (unsigned)((s.m + 15) / 16));
-  referenceF64<<<grid, dim3(16, 16), 0, stream>>>(sets.x[0], sets.y[0],
-                                                  sets.ref, s.m, s.n, s.k);
+  referenceF64<<<grid, dim3(16, 16), 0, stream>>>(
+      sets.x[0], s.k, sets.y[0], s.k, sets.ref, s.m, s.n, s.k);
   CUDA_TRY(cudaGetLastError());
   CUDA_TRY(cudaStreamSynchronize(stream));
 }

@@ -15,6 +15,8 @@
 
 #include "gemmrt/gemmrt.h"
 
+#include "../common/CheckKernels.cuh"
+
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
@@ -42,46 +44,9 @@ namespace {
     }                                                                          \
   } while (0)
 
-// Uniform in [-1, 1) from a per-element hash: fresh for every seed, never
-// all zeros, reproducible from the seed printed with each case.
-__global__ void fillRandom(__nv_bfloat16 *p, int64_t rows, int64_t cols,
-                           int64_t ld, uint64_t seed) {
-  int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
-  if (i >= rows * cols)
-    return;
-  int64_t r = i / cols, c = i % cols;
-  uint64_t h = seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(i + 1));
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
-  float u = (float)(h >> 40) / (float)(1ull << 24) * 2.0f - 1.0f;
-  p[r * ld + c] = __float2bfloat16(u);
-}
-
-// ref[m, n] = sum_k x[m, k] * y[n, k] in fp64, 16 x 16 tiles.
-__global__ void referenceF64(const __nv_bfloat16 *x, int64_t lda,
-                             const __nv_bfloat16 *y, int64_t ldb, double *ref,
-                             int64_t M, int64_t N, int64_t K) {
-  __shared__ double xs[16][17], ys[16][17];
-  int64_t m = blockIdx.y * 16 + threadIdx.y, n = blockIdx.x * 16 + threadIdx.x;
-  int64_t ym = blockIdx.x * 16 + threadIdx.y;
-  double acc = 0;
-  for (int64_t k0 = 0; k0 < K; k0 += 16) {
-    int64_t k = k0 + threadIdx.x;
-    xs[threadIdx.y][threadIdx.x] =
-        (m < M && k < K) ? (double)__bfloat162float(x[m * lda + k]) : 0.0;
-    ys[threadIdx.y][threadIdx.x] =
-        (ym < N && k < K) ? (double)__bfloat162float(y[ym * ldb + k]) : 0.0;
-    __syncthreads();
-    for (int kk = 0; kk < 16; ++kk)
-      acc += xs[threadIdx.y][kk] * ys[threadIdx.x][kk];
-    __syncthreads();
-  }
-  if (m < M && n < N)
-    ref[m * N + n] = acc;
-}
+using gemmrt_tools::fillRandom;
+using gemmrt_tools::kPoison;
+using gemmrt_tools::referenceF64;
 
 struct Case {
   int64_t m, n, k;
@@ -94,8 +59,6 @@ struct Result {
   std::string choice, error;
   bool pass = false;
 };
-
-const uint32_t kPoison = 0x7fc0dead; // a NaN no kernel computes
 
 Result runCase(gemmrt_runtime *rt, const Case &c, uint64_t seed, double tol) {
   Result r;
