@@ -14,6 +14,7 @@
 #include "gemmgen/Dialect/Gemm/Transforms/Passes.h"
 #include "gemmgen/Pipelines/Pipelines.h"
 #include "gemmgen/Registration/Registration.h"
+#include "gemmgen/Tools/ShapeList.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -86,7 +87,7 @@ static cl::opt<std::string> forcedConfig(
     cl::init(""), cl::cat(category));
 
 namespace {
-constexpr int64_t kMaxM = std::numeric_limits<int32_t>::max();
+constexpr int64_t kMaxM = gemm::kMaxDim;
 constexpr const char *kDefaultBuckets = "1-64,65-256,257-1024,1025-4096,4097-";
 
 struct Variant {
@@ -116,92 +117,15 @@ LogicalResult fail(const Twine &msg) {
 }
 void report(const Twine &msg) { (void)fail(msg); }
 
-/// Parses "lo-hi,lo-hi,..." (hi may be empty: no upper bound).
-FailureOr<std::vector<std::pair<int64_t, int64_t>>>
-parseBuckets(StringRef spec) {
-  std::vector<std::pair<int64_t, int64_t>> buckets;
-  SmallVector<StringRef> parts;
-  spec.split(parts, ',', -1, /*KeepEmpty=*/false);
-  for (StringRef part : parts) {
-    auto [loStr, hiStr] = part.trim().split('-');
-    int64_t lo, hi = kMaxM;
-    if (loStr.getAsInteger(10, lo) ||
-        (!hiStr.empty() && hiStr.getAsInteger(10, hi)) ||
-        !part.contains('-') || lo < 1 || hi < lo || hi > kMaxM) {
-      report("bad M bucket '" + part + "' (want lo-hi with 1 <= lo <= hi)");
-      return failure();
-    }
-    if (!buckets.empty() && lo <= buckets.back().second) {
-      report("M buckets overlap or are out of order at '" + part + "'");
-      return failure();
-    }
-    buckets.push_back({lo, hi});
-  }
-  if (buckets.empty()) {
-    report("no M buckets");
-    return failure();
-  }
-  return buckets;
-}
-
-/// Reads the (N, K) list and optional buckets from a shape file: either
-/// {"nk": [[N, K], ...]} or {"shapes": [[M, N, K], ...]}, with an optional
-/// "m_buckets": [[lo, hi], ...].
-LogicalResult readShapeFile(StringRef path,
-                            std::vector<std::pair<int64_t, int64_t>> &nk,
-                            std::string &bucketSpec) {
+/// Reads a shape file (gemm::parseShapeFile); errors name the file.
+LogicalResult readShapeFile(StringRef path, gemm::ShapeList &shapes) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
     return fail("cannot read shape file '" + path +
                 "': " + buffer.getError().message());
-  auto parsed = json::parse((*buffer)->getBuffer());
-  if (!parsed)
-    return fail("shape file '" + path +
-                "' is not valid JSON: " + llvm::toString(parsed.takeError()));
-  json::Object *root = parsed->getAsObject();
-  if (!root)
-    return fail("shape file '" + path + "' must hold a JSON object");
-  auto readInts = [&](const json::Value &v, size_t count,
-                      SmallVectorImpl<int64_t> &out) {
-    const json::Array *arr = v.getAsArray();
-    if (!arr || arr->size() != count)
-      return false;
-    for (const json::Value &e : *arr) {
-      std::optional<int64_t> i = e.getAsInteger();
-      if (!i)
-        return false;
-      out.push_back(*i);
-    }
-    return true;
-  };
-  if (const json::Array *list = root->getArray("nk")) {
-    for (const json::Value &e : *list) {
-      SmallVector<int64_t> v;
-      if (!readInts(e, 2, v))
-        return fail("shape file '" + path + "': every \"nk\" entry must be [N, K]");
-      nk.push_back({v[0], v[1]});
-    }
-  } else if (const json::Array *list = root->getArray("shapes")) {
-    for (const json::Value &e : *list) {
-      SmallVector<int64_t> v;
-      if (!readInts(e, 3, v))
-        return fail("shape file '" + path +
-                    "': every \"shapes\" entry must be [M, N, K]");
-      nk.push_back({v[1], v[2]});
-    }
-  } else {
-    return fail("shape file '" + path + "' has neither \"nk\" nor \"shapes\"");
-  }
-  if (const json::Array *list = root->getArray("m_buckets")) {
-    std::string spec;
-    for (const json::Value &e : *list) {
-      SmallVector<int64_t> v;
-      if (!readInts(e, 2, v))
-        return fail("shape file '" + path + "': \"m_buckets\" entries are [lo, hi]");
-      spec += llvm::formatv("{0}{1}-{2}", spec.empty() ? "" : ",", v[0], v[1]);
-    }
-    bucketSpec = spec;
-  }
+  std::string error;
+  if (failed(gemm::parseShapeFile((*buffer)->getBuffer(), shapes, error)))
+    return fail("shape file '" + path + "': " + error);
   return success();
 }
 
@@ -370,15 +294,16 @@ int main(int argc, char **argv) {
       "  gemm-compile shapes/dsv4.json -o bundle\n"
       "  gemm-compile --nk 384x7168,256x4096 --m-buckets 1-64,65- -o bundle\n");
 
-  std::vector<std::pair<int64_t, int64_t>> nk;
-  std::string bucketSpec;
-  if (!shapeFile.empty() && failed(readShapeFile(shapeFile, nk, bucketSpec)))
+  gemm::ShapeList shapes;
+  if (!shapeFile.empty() && failed(readShapeFile(shapeFile, shapes)))
     return 1;
+  std::vector<std::pair<int64_t, int64_t>> &nk = shapes.nk;
+  std::string bucketSpec = shapes.bucketSpec;
   for (const std::string &s : nkList) {
     auto [nStr, kStr] = StringRef(s).split('x');
     int64_t n, k;
     if (nStr.getAsInteger(10, n) || kStr.getAsInteger(10, k) || n <= 0 ||
-        k <= 0) {
+        k <= 0 || n > gemm::kMaxDim || k > gemm::kMaxDim) {
       report("bad --nk value '" + s + "' (want NxK, e.g. 384x7168)");
       return 1;
     }
@@ -392,9 +317,14 @@ int main(int argc, char **argv) {
     bucketSpec = mBuckets;
   if (bucketSpec.empty())
     bucketSpec = kDefaultBuckets;
-  auto buckets = parseBuckets(bucketSpec);
-  if (failed(buckets))
-    return 1;
+  std::vector<std::pair<int64_t, int64_t>> bucketList;
+  {
+    std::string error;
+    if (failed(gemm::parseMBuckets(bucketSpec, bucketList, error))) {
+      report(error);
+      return 1;
+    }
+  }
   if (!forcedConfig.empty()) {
     // Checked once here so that a bad --config is one clear error.
     DialectRegistry reg;
@@ -417,7 +347,7 @@ int main(int argc, char **argv) {
   for (auto [n, k] : nk) {
     if (!seen.insert({n, k}).second)
       continue;
-    for (auto [lo, hi] : *buckets) {
+    for (auto [lo, hi] : bucketList) {
       Variant v{n, k, lo, hi};
       v.name = llvm::formatv("n{0}_k{1}_m{2}_{3}", n, k, lo,
                              hi == kMaxM ? std::string("max")
