@@ -8,7 +8,7 @@ cd "$top"
 
 pkgs=(cmake ninja-build ccache g++ python3 libmlir-22-dev mlir-22-tools
       llvm-22-dev llvm-22-tools nlohmann-json3-dev libgtest-dev googletest
-      pkg-config)
+      pkg-config clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,3 +13,20 @@ if [ -f build-rt/CTestTestfile.cmake ]; then
   echo "== runtime tests"
   ctest --test-dir build-rt --output-on-failure
 fi
+
+# Fuzzing (libFuzzer, ASan, UBSan): the parser, verifiers and pipeline of
+# gemm-opt, and gemm-compile's shape files, each for GEMMGEN_FUZZ_SECONDS
+# (default 60) over the seed corpus in fuzz/corpus.
+if [ "${GEMMGEN_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzzing the compiler (${GEMMGEN_FUZZ_SECONDS:-60} s per target)"
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release -DGEMMGEN_BUILD_FUZZERS=ON \
+    -DGEMMGEN_FUZZ_SECONDS="${GEMMGEN_FUZZ_SECONDS:-60}" >/dev/null
+  cmake --build build-fuzz --target gemm-shapefile-fuzzer gemm-opt-fuzzer
+  ctest --test-dir build-fuzz -L fuzz --output-on-failure
+fi
+
+if [ -x scripts/runtime-sanitizers.sh ] && [ "${GEMMGEN_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== runtime under sanitizers"
+  ./scripts/runtime-sanitizers.sh
+fi
