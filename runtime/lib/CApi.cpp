@@ -8,6 +8,7 @@
 #include "gemmrt/gemmrt.h"
 
 #include "CudaDriver.h"
+#include "Guard.h"
 #include "Runtime.h"
 
 #include <algorithm>
@@ -23,24 +24,6 @@ struct gemmrt_runtime {
 
 namespace {
 
-gemmrt_status finish(const Status &s) {
-  setLastError(s);
-  return s.code();
-}
-
-template <typename Fn> gemmrt_status guarded(Fn &&fn) {
-  try {
-    return fn();
-  } catch (const std::bad_alloc &) {
-    return finish(Status(GEMMRT_ERROR_INTERNAL, "out of host memory"));
-  } catch (const std::exception &e) {
-    return finish(
-        makeError(GEMMRT_ERROR_INTERNAL, "internal error: %s", e.what()));
-  } catch (...) {
-    return finish(Status(GEMMRT_ERROR_INTERNAL, "internal error"));
-  }
-}
-
 Status nullRuntime(const char *fn) {
   return makeError(GEMMRT_ERROR_INVALID_ARGUMENT, "%s: rt is NULL", fn);
 }
@@ -51,7 +34,7 @@ extern "C" {
 
 gemmrt_status gemmrt_create(gemmrt_runtime **rt,
                             const char *const *bundle_paths, int num_bundles) {
-  return guarded([&] {
+  return guarded("gemmrt_create", [&] {
     if (!rt)
       return finish(Status(GEMMRT_ERROR_INVALID_ARGUMENT,
                            "gemmrt_create: rt (the output pointer) is NULL"));
@@ -97,7 +80,7 @@ gemmrt_status gemmrt_linear_bf16_fp32(gemmrt_runtime *rt, const void *x,
                                       float *out, int64_t ldc, int64_t M,
                                       int64_t N, int64_t K,
                                       gemmrt_stream stream) {
-  return guarded([&] {
+  return guarded("gemmrt_linear_bf16_fp32", [&] {
     if (!rt)
       return finish(nullRuntime("gemmrt_linear_bf16_fp32"));
     GemmArgs a;
@@ -116,7 +99,7 @@ gemmrt_status gemmrt_linear_bf16_fp32(gemmrt_runtime *rt, const void *x,
 
 gemmrt_status gemmrt_set_backend_policy(gemmrt_runtime *rt,
                                         gemmrt_policy policy) {
-  return guarded([&] {
+  return guarded("gemmrt_set_backend_policy", [&] {
     if (!rt)
       return finish(nullRuntime("gemmrt_set_backend_policy"));
     switch (policy) {
@@ -137,7 +120,7 @@ gemmrt_status gemmrt_set_backend_policy(gemmrt_runtime *rt,
 
 gemmrt_status gemmrt_get_backend_policy(const gemmrt_runtime *rt,
                                         gemmrt_policy *policy) {
-  return guarded([&] {
+  return guarded("gemmrt_get_backend_policy", [&] {
     if (!rt)
       return finish(nullRuntime("gemmrt_get_backend_policy"));
     if (!policy)
@@ -151,7 +134,7 @@ gemmrt_status gemmrt_get_backend_policy(const gemmrt_runtime *rt,
 gemmrt_status gemmrt_describe_choice(const gemmrt_runtime *rt, int64_t M,
                                      int64_t N, int64_t K, char *buf,
                                      size_t len) {
-  return guarded([&] {
+  return guarded("gemmrt_describe_choice", [&] {
     if (!rt)
       return finish(nullRuntime("gemmrt_describe_choice"));
     if (!buf || len == 0)
@@ -167,7 +150,7 @@ gemmrt_status gemmrt_describe_choice(const gemmrt_runtime *rt, int64_t M,
 }
 
 gemmrt_status gemmrt_preload(gemmrt_runtime *rt) {
-  return guarded([&] {
+  return guarded("gemmrt_preload", [&] {
     if (!rt)
       return finish(nullRuntime("gemmrt_preload"));
     return finish(rt->impl->preload());
@@ -175,7 +158,7 @@ gemmrt_status gemmrt_preload(gemmrt_runtime *rt) {
 }
 
 gemmrt_status gemmrt_device_count(int *count) {
-  return guarded([&] {
+  return guarded("gemmrt_device_count", [&] {
     if (count)
       *count = 0;
     Status s;

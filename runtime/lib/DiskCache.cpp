@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
+#include <dirent.h>
 #include <fcntl.h>
 #include <functional>
 #include <sys/stat.h>
@@ -212,7 +214,37 @@ Status writeCacheEntry(const std::string &cacheDir, const CacheKey &key,
   if (Status s = ensureDirectory(cacheEntryDir(cacheDir)); !s.ok())
     return s;
   std::vector<uint8_t> entry = encodeCacheEntry(payload, size);
-  return writeFileAtomic(path, entry.data(), entry.size());
+  if (Status s = writeFileAtomic(path, entry.data(), entry.size()); !s.ok())
+    return s;
+  // Writes are rare (one per JIT compilation), so a scan here is cheap.
+  removeStaleTempFiles(cacheDir, kStaleTempSeconds);
+  return Status::success();
+}
+
+size_t removeStaleTempFiles(const std::string &cacheDir,
+                            int olderThanSeconds) {
+  std::string dir = cacheEntryDir(cacheDir);
+  DIR *d = ::opendir(dir.c_str());
+  if (!d)
+    return 0;
+  const time_t now = ::time(nullptr);
+  size_t removed = 0;
+  while (struct dirent *e = ::readdir(d)) {
+    // Only our own temp files: "<64 hex>-<chip>-drv<n>.cubin.tmp.<...>".
+    const char *tmp = std::strstr(e->d_name, ".cubin.tmp.");
+    if (!tmp || tmp == e->d_name)
+      continue;
+    std::string path = dir + "/" + e->d_name;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+      continue;
+    if (now - st.st_mtime < time_t(olderThanSeconds))
+      continue;
+    if (::unlink(path.c_str()) == 0)
+      ++removed;
+  }
+  ::closedir(d);
+  return removed;
 }
 
 static bool readWholeFile(const std::string &path, std::vector<uint8_t> &out,

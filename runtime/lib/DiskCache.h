@@ -72,8 +72,21 @@ std::string cacheEntryDir(const std::string &cacheDir);
 /// <cacheDir>/jit/<key.fileName()>.
 std::string cacheEntryPath(const std::string &cacheDir, const CacheKey &key);
 
+/// Writes the entry atomically (writeFileAtomic), then removes stale temp
+/// files (removeStaleTempFiles with kStaleTempSeconds).
 Status writeCacheEntry(const std::string &cacheDir, const CacheKey &key,
                        const void *payload, size_t size);
+
+/// A writer killed between creating its temp file and the rename leaves
+/// "<entry>.tmp.<pid>.<thread>.<n>" behind. Readers never look at such
+/// files; writeCacheEntry removes the ones older than this (a live writer
+/// holds its temp file for the time of one write and fsync).
+constexpr int kStaleTempSeconds = 3600;
+
+/// Removes "*.cubin.tmp.*" files in <cacheDir>/jit whose modification time
+/// is at least `olderThanSeconds` in the past. Best effort; returns how many
+/// were removed.
+size_t removeStaleTempFiles(const std::string &cacheDir, int olderThanSeconds);
 
 enum class CacheLookup { Hit, Miss, Corrupt };
 

@@ -13,11 +13,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
 #include <map>
 #include <set>
-#include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using nlohmann::json;
 
@@ -102,20 +102,34 @@ uint32_t layoutParams(std::vector<ParamSpec> &params) {
 //===----------------------------------------------------------------------===//
 
 bool readFile(const std::string &path, std::string &out, std::string *why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // POSIX reads, so that an error in the middle of the file (EIO) is an
+  // error and not a silently truncated text (std::ifstream only set failbit
+  // on the destination stream).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     if (why)
       *why = std::strerror(errno);
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    if (why)
-      *why = "read error";
-    return false;
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      int err = errno;
+      ::close(fd);
+      if (why)
+        *why = std::strerror(err);
+      return false;
+    }
+    if (n == 0)
+      break;
+    text.append(buf, size_t(n));
   }
-  out = ss.str();
+  ::close(fd);
+  out = std::move(text);
   return true;
 }
 
@@ -319,10 +333,27 @@ static bool isBundleRelativePath(const std::string &p) {
 static bool isPowerOfTwo(int64_t x) { return x > 0 && (x & (x - 1)) == 0; }
 
 static Status parseJson(const std::string &text, const char *file, json &out) {
+  // Thrown by the callback below to stop a too deeply nested document
+  // before it is built (and before dump() or anything else recurses over
+  // it): the callback sees the nesting depth of each array or object start.
+  struct TooDeep {};
+  auto limitDepth = [](int depth, json::parse_event_t event, json &) {
+    if (depth >= kMaxJsonDepth && (event == json::parse_event_t::object_start ||
+                                   event == json::parse_event_t::array_start))
+      throw TooDeep();
+    return true;
+  };
   try {
-    out = json::parse(text, nullptr, /*allow_exceptions=*/true,
+    out = json::parse(text, limitDepth, /*allow_exceptions=*/true,
                       /*ignore_comments=*/true);
-  } catch (const json::parse_error &e) {
+  } catch (const TooDeep &) {
+    return makeError(GEMMRT_ERROR_BUNDLE,
+                     "%s: not valid JSON for this runtime: arrays and objects "
+                     "nested more than %d deep",
+                     file, kMaxJsonDepth);
+  } catch (const json::exception &e) {
+    // parse_error for syntax, but also out_of_range for a number that does
+    // not fit a double (1e400): both are a malformed file, not a bug.
     return makeError(GEMMRT_ERROR_BUNDLE, "%s: not valid JSON: %s", file,
                      e.what());
   }
@@ -603,15 +634,20 @@ Status parseManifest(const std::string &text, const std::string &dir,
   if (!sv->is_number_integer())
     return r.error("schema_version",
                    "expected an integer, got " + FieldReader::describe(*sv));
-  out.schemaVersion = sv->get<int64_t>();
-  if (out.schemaVersion != kManifestSchemaVersion)
+  // (An unsigned value above INT64_MAX must not wrap into a misleading
+  // number in the message: the message shows the JSON text.)
+  bool fits = !(sv->is_number_unsigned() &&
+                sv->get<uint64_t>() >
+                    uint64_t(std::numeric_limits<int64_t>::max()));
+  if (!fits || sv->get<int64_t>() != kManifestSchemaVersion)
     return r.error("schema_version",
-                   formatString("incompatible bundle: schema_version %lld, "
+                   formatString("incompatible bundle: schema_version %s, "
                                 "this runtime reads schema_version %lld "
                                 "(rebuild the bundle with a matching "
                                 "gemm-compile)",
-                                (long long)out.schemaVersion,
+                                sv->dump().c_str(),
                                 (long long)kManifestSchemaVersion));
+  out.schemaVersion = kManifestSchemaVersion;
   if (Status s = r.getString("compiler", out.compiler); !s.ok())
     return s;
   if (Status s = r.getString("options_hash", out.optionsHash, false); !s.ok())
@@ -754,6 +790,33 @@ Status parseTuning(const std::string &text, Bundle &bundle) {
   return Status::success();
 }
 
+Status parseBundle(const std::string &dir, const std::string &manifestText,
+                   const std::string *tuningText,
+                   const FileExistsFn &fileExists, Bundle &out) {
+  std::string prefix = "bundle '" + dir + "': ";
+  if (Status s = parseManifest(manifestText, dir, out); !s.ok())
+    return s.prefix(prefix);
+
+  for (size_t i = 0; i < out.variants.size(); ++i) {
+    const Variant &v = out.variants[i];
+    if (!fileExists(v.ptxPath))
+      return makeError(GEMMRT_ERROR_BUNDLE,
+                       "%smanifest.json: variants[%zu] (%s).ptx: file '%s' "
+                       "not found",
+                       prefix.c_str(), i, v.name.c_str(), v.ptxPath.c_str());
+    if (!v.cubinPath.empty() && !fileExists(v.cubinPath))
+      return makeError(GEMMRT_ERROR_BUNDLE,
+                       "%smanifest.json: variants[%zu] (%s).cubin: file '%s' "
+                       "not found",
+                       prefix.c_str(), i, v.name.c_str(), v.cubinPath.c_str());
+  }
+
+  if (tuningText)
+    if (Status s = parseTuning(*tuningText, out); !s.ok())
+      return s.prefix(prefix);
+  return Status::success();
+}
+
 Status loadBundle(const std::string &dir, Bundle &out) {
   std::string prefix = "bundle '" + dir + "': ";
   if (dir.empty())
@@ -762,41 +825,22 @@ Status loadBundle(const std::string &dir, Bundle &out) {
     return makeError(GEMMRT_ERROR_BUNDLE, "%sdirectory does not exist",
                      prefix.c_str());
   std::string manifestPath = joinPath(dir, "manifest.json");
-  std::string text, why;
+  std::string manifestText, tuningText, why;
   if (!isRegularFile(manifestPath))
     return makeError(GEMMRT_ERROR_BUNDLE,
                      "%smanifest.json not found (is this a gemm-compile "
                      "bundle directory?)",
                      prefix.c_str());
-  if (!readFile(manifestPath, text, &why))
+  if (!readFile(manifestPath, manifestText, &why))
     return makeError(GEMMRT_ERROR_BUNDLE, "%smanifest.json: cannot read: %s",
                      prefix.c_str(), why.c_str());
-  if (Status s = parseManifest(text, dir, out); !s.ok())
-    return s.prefix(prefix);
-
-  for (size_t i = 0; i < out.variants.size(); ++i) {
-    const Variant &v = out.variants[i];
-    if (!isRegularFile(v.ptxPath))
-      return makeError(GEMMRT_ERROR_BUNDLE,
-                       "%smanifest.json: variants[%zu] (%s).ptx: file '%s' "
-                       "not found",
-                       prefix.c_str(), i, v.name.c_str(), v.ptxPath.c_str());
-    if (!v.cubinPath.empty() && !isRegularFile(v.cubinPath))
-      return makeError(GEMMRT_ERROR_BUNDLE,
-                       "%smanifest.json: variants[%zu] (%s).cubin: file '%s' "
-                       "not found",
-                       prefix.c_str(), i, v.name.c_str(), v.cubinPath.c_str());
-  }
-
   std::string tuningPath = joinPath(dir, "tuning.json");
-  if (isRegularFile(tuningPath)) {
-    if (!readFile(tuningPath, text, &why))
-      return makeError(GEMMRT_ERROR_BUNDLE, "%stuning.json: cannot read: %s",
-                       prefix.c_str(), why.c_str());
-    if (Status s = parseTuning(text, out); !s.ok())
-      return s.prefix(prefix);
-  }
-  return Status::success();
+  bool hasTuning = isRegularFile(tuningPath);
+  if (hasTuning && !readFile(tuningPath, tuningText, &why))
+    return makeError(GEMMRT_ERROR_BUNDLE, "%stuning.json: cannot read: %s",
+                     prefix.c_str(), why.c_str());
+  return parseBundle(dir, manifestText, hasTuning ? &tuningText : nullptr,
+                     isRegularFile, out);
 }
 
 } // namespace gemmrt::impl

@@ -14,6 +14,7 @@
 #include "Status.h"
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -151,8 +152,25 @@ constexpr uint32_t kMaxParamBytes = 4096;
 
 /// Loads `dir`/manifest.json and, when present, `dir`/tuning.json; checks
 /// that every referenced file exists. Errors are GEMMRT_ERROR_BUNDLE with a
-/// message "bundle '<dir>': <file>: <field>: <problem>".
+/// message "bundle '<dir>': <file>: <field>: <problem>". Reads the files and
+/// hands their text to parseBundle.
 Status loadBundle(const std::string &dir, Bundle &out);
+
+/// Whether a path names an existing regular file (loadBundle: stat).
+using FileExistsFn = std::function<bool(const std::string &path)>;
+
+/// The in-memory core of loadBundle (and the fuzzers' entry point): parses
+/// `manifestText` as `dir`/manifest.json, checks with `fileExists` that
+/// every variant's .ptx and .cubin exist, then parses `*tuningText` (null:
+/// no tuning.json). Errors carry the "bundle '<dir>': " prefix.
+Status parseBundle(const std::string &dir, const std::string &manifestText,
+                   const std::string *tuningText,
+                   const FileExistsFn &fileExists, Bundle &out);
+
+/// JSON deeper than this (arrays and objects) is rejected before it is
+/// built: a manifest is 5 levels deep, and nothing downstream then has to
+/// recurse over an attacker-sized depth.
+constexpr int kMaxJsonDepth = 64;
 
 /// Parses manifest text (no file checks); `dir` resolves relative paths.
 Status parseManifest(const std::string &text, const std::string &dir,

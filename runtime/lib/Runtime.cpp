@@ -262,7 +262,9 @@ Status Runtime::linear(const GemmArgs &a, CUstream stream) {
   case Backend::Reference:
     return runReference(*dev, a, stream);
   }
-  return makeError(GEMMRT_ERROR_INTERNAL, "unknown backend");
+  return makeError(GEMMRT_ERROR_INTERNAL,
+                   "internal error: the selector returned unknown backend %d",
+                   int(sel.backend));
 }
 
 Status Runtime::describe(int64_t m, int64_t n, int64_t k,

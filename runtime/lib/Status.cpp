@@ -4,6 +4,8 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <exception>
+#include <new>
 
 namespace gemmrt::impl {
 
@@ -48,5 +50,22 @@ void setLastError(const Status &status) {
 }
 
 const char *lastErrorMessage() { return tlsLastError.c_str(); }
+
+Status currentExceptionStatus(const char *fn) {
+  try {
+    throw;
+  } catch (const std::bad_alloc &) {
+    return makeError(GEMMRT_ERROR_INTERNAL, "%s: out of host memory", fn);
+  } catch (const std::exception &e) {
+    return makeError(GEMMRT_ERROR_INTERNAL,
+                     "%s: internal error (a bug in libgemmrt): %s", fn,
+                     e.what());
+  } catch (...) {
+    return makeError(GEMMRT_ERROR_INTERNAL,
+                     "%s: internal error (a bug in libgemmrt): an exception "
+                     "that is not a std::exception",
+                     fn);
+  }
+}
 
 } // namespace gemmrt::impl

@@ -52,6 +52,9 @@ Status makeError(gemmrt_status code, const char *fmt, ...)
 void setLastError(const Status &status);
 const char *lastErrorMessage();
 
+/// See Guard.h.
+Status currentExceptionStatus(const char *fn);
+
 } // namespace gemmrt::impl
 
 #endif // GEMMRT_LIB_STATUS_H

@@ -4,7 +4,10 @@
 # and says so when no device is present.
 #
 # cmake -DGEMMRT_BUILD_DIR=... -DEXAMPLE_DIR=... -DWORK_DIR=... -DGENERATOR=...
-#       -DCXX_COMPILER=... -DBUILD_TYPE=... -P ConsumerTest.cmake
+#       -DCXX_COMPILER=... -DBUILD_TYPE=... [-DSANITIZE=address,undefined]
+#       -P ConsumerTest.cmake
+# SANITIZE (a -DGEMMRT_SANITIZE build): the consumer is built with the same
+# -fsanitize= so that the sanitizer runtime comes first, as it must.
 
 foreach(var GEMMRT_BUILD_DIR EXAMPLE_DIR WORK_DIR GENERATOR)
   if(NOT DEFINED ${var})
@@ -47,6 +50,12 @@ endif()
 if(BUILD_TYPE)
   list(APPEND configureArgs "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}")
 endif()
+set(sanitizeFlags "")
+if(SANITIZE)
+  set(sanitizeFlags "-fsanitize=${SANITIZE}")
+  list(APPEND configureArgs "-DCMAKE_CXX_FLAGS=${sanitizeFlags}"
+       "-DCMAKE_EXE_LINKER_FLAGS=${sanitizeFlags}")
+endif()
 run("${CMAKE_COMMAND}" ${configureArgs})
 run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build")
 
@@ -79,7 +88,7 @@ if(PKG_CONFIG)
   if(NOT cxx)
     set(cxx c++)
   endif()
-  run("${cxx}" -std=c++17 "${EXAMPLE_DIR}/main.cpp" ${flagList}
+  run("${cxx}" -std=c++17 ${sanitizeFlags} "${EXAMPLE_DIR}/main.cpp" ${flagList}
       -o "${WORK_DIR}/gemmrt-consumer-pc")
   run("${CMAKE_COMMAND}" -E env "LD_LIBRARY_PATH=${prefix}/lib:$ENV{LD_LIBRARY_PATH}"
       "${WORK_DIR}/gemmrt-consumer-pc")

@@ -31,6 +31,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <random>
 #include <thread>
@@ -720,6 +721,82 @@ TEST_F(Gpu, BundleErrorsSurfaceAtFirstUseAndStay) {
     EXPECT_EQ(p.call(rt.get(), nullptr), GEMMRT_ERROR_BUNDLE);
     EXPECT_NE(lastError().find("parameter 3 is 4 bytes"), std::string::npos)
         << lastError();
+  }
+}
+
+// The other load-time checks (docs/errors.md): each way a manifest can
+// disagree with its kernel, or ask more than the device has, fails the first
+// call with the code and a message that names the problem.
+TEST_F(Gpu, BundleLoadChecksNameTheProblem) {
+  REQUIRE_SM90();
+  Problem p(7, kFakeN, kFakeK); // variant fake_m1_64
+  ASSERT_TRUE(p.randomize());
+  using Edit = std::function<void(json &, const std::string &)>;
+  struct Case {
+    const char *name;
+    Edit edit;
+    gemmrt_status code;
+    const char *expected;
+    bool needsParamInfo;
+  } cases[] = {
+      {"invalid PTX",
+       [](json &m, const std::string &dir) {
+         std::string bad = ".version 8.0\n.target sm_90a\n.address_size 64\n"
+                           "this is not PTX\n";
+         writeText(dir + "/fake.ptx", bad);
+         for (json &v : m["variants"])
+           v["ptx_sha256"] = Sha256::hashHex(bad.data(), bad.size());
+       },
+       GEMMRT_ERROR_CUDA, "variant fake_m1_64: JIT compilation of", false},
+      {"block larger than the kernel allows",
+       [](json &m, const std::string &) {
+         for (json &v : m["variants"])
+           v["block"] = {512, 1, 1};
+       },
+       GEMMRT_ERROR_BUNDLE,
+       "kernel gemm_fake allows at most 256 threads per block but "
+       "manifest.json says block [512, 1, 1]",
+       false},
+      {"more shared memory than the device has",
+       [](json &m, const std::string &) {
+         for (json &v : m["variants"])
+           v["dynamic_smem_bytes"] = 1 << 20;
+       },
+       GEMMRT_ERROR_UNSUPPORTED_DEVICE,
+       "variant fake_m1_64 needs 1048576 bytes of dynamic", false},
+      {"a parameter the kernel does not have",
+       [](json &m, const std::string &) {
+         for (json &v : m["variants"])
+           v["params"].push_back({{"kind", "i32"}, {"value", "k"}});
+       },
+       GEMMRT_ERROR_BUNDLE,
+       "kernel gemm_fake has fewer parameters than the 6 that manifest.json "
+       "lists (no parameter 5)",
+       true},
+      {"a kernel parameter the manifest lacks",
+       [](json &m, const std::string &) {
+         for (json &v : m["variants"])
+           v["params"].erase(4);
+       },
+       GEMMRT_ERROR_BUNDLE,
+       "kernel gemm_fake has more parameters than the 4 that manifest.json "
+       "lists",
+       true},
+  };
+  int i = 0;
+  for (const Case &c : cases) {
+    if (c.needsParamInfo && !drv().cuFuncGetParamInfo)
+      continue;
+    std::string dir = tmp / ("load" + std::to_string(i++));
+    makeFakeBundle(dir);
+    json manifest = json::parse(readText(dir + "/manifest.json"));
+    c.edit(manifest, dir);
+    writeText(dir + "/manifest.json", manifest.dump(2));
+    RuntimePtr rt = createRuntime({dir}, GEMMRT_POLICY_GENERATED);
+    EXPECT_EQ(p.call(rt.get(), nullptr), c.code) << c.name << ": "
+                                                 << lastError();
+    EXPECT_NE(lastError().find(c.expected), std::string::npos)
+        << c.name << ": " << lastError();
   }
 }
 
