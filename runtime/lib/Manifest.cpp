@@ -442,6 +442,25 @@ static Status parseParam(const FieldReader &outer, const json &pj,
                              "' (expected tma_desc, ptr, i32 or i64)");
 }
 
+
+/// "n", "k", "m_min", "m_max" of a variant or a tuning entry: positive,
+/// within kMaxDim, and m_min <= m_max.
+static Status readShapeBucket(FieldReader &r, int64_t &n, int64_t &k,
+                              int64_t &mMin, int64_t &mMax) {
+  if (Status s = r.getInt("n", n, 1, kMaxDim); !s.ok())
+    return s;
+  if (Status s = r.getInt("k", k, 1, kMaxDim); !s.ok())
+    return s;
+  if (Status s = r.getInt("m_min", mMin, 1, kMaxDim); !s.ok())
+    return s;
+  if (Status s = r.getInt("m_max", mMax, 1, kMaxDim); !s.ok())
+    return s;
+  if (mMax < mMin)
+    return r.error("m_max", formatString("m_max %lld < m_min %lld",
+                                         (long long)mMax, (long long)mMin));
+  return Status::success();
+}
+
 static Status parseVariant(const json &vj, const std::string &path,
                            const std::string &dir, Variant &v) {
   const char *file = "manifest.json";
@@ -457,18 +476,8 @@ static Status parseVariant(const json &vj, const std::string &path,
   // From here on, messages name the variant as well as its index.
   FieldReader rv(file, path + " (" + v.name + ")", vj);
 
-  if (Status s = rv.getInt("n", v.n, 1, kMaxDim); !s.ok())
+  if (Status s = readShapeBucket(rv, v.n, v.k, v.mMin, v.mMax); !s.ok())
     return s;
-  if (Status s = rv.getInt("k", v.k, 1, kMaxDim); !s.ok())
-    return s;
-  if (Status s = rv.getInt("m_min", v.mMin, 1, kMaxDim); !s.ok())
-    return s;
-  if (Status s = rv.getInt("m_max", v.mMax, 1, kMaxDim); !s.ok())
-    return s;
-  if (v.mMax < v.mMin)
-    return rv.error("m_max",
-                    formatString("m_max %lld < m_min %lld", (long long)v.mMax,
-                                 (long long)v.mMin));
   if (Status s = rv.getString("chip", v.chip); !s.ok())
     return s;
   if (!parseChip(v.chip, v.chipInfo))
@@ -731,18 +740,8 @@ Status parseTuning(const std::string &text, Bundle &bundle) {
     FieldReader re(file, path, ej);
     TuningEntry e;
     e.bundle = &bundle;
-    if (Status s = re.getInt("n", e.n, 1, kMaxDim); !s.ok())
+    if (Status s = readShapeBucket(re, e.n, e.k, e.mMin, e.mMax); !s.ok())
       return s;
-    if (Status s = re.getInt("k", e.k, 1, kMaxDim); !s.ok())
-      return s;
-    if (Status s = re.getInt("m_min", e.mMin, 1, kMaxDim); !s.ok())
-      return s;
-    if (Status s = re.getInt("m_max", e.mMax, 1, kMaxDim); !s.ok())
-      return s;
-    if (e.mMax < e.mMin)
-      return re.error("m_max",
-                      formatString("m_max %lld < m_min %lld", (long long)e.mMax,
-                                   (long long)e.mMin));
     std::string backend;
     if (Status s = re.getString("backend", backend); !s.ok())
       return s;
