@@ -2,7 +2,9 @@
 # Correctness on a GPU machine: every kernel variant of the bundles against an
 # fp64 reference on fresh random inputs (output poisoned first, every element
 # written, nothing past column N touched, relative Frobenius error <= 2e-5),
-# packed and with padded row strides; then the runtime's GPU tests.
+# packed and with padded row strides; then the runtime's GPU tests (also
+# under ThreadSanitizer: TSAN=0 skips) and every variant under
+# compute-sanitizer memcheck, racecheck and synccheck (SANITIZE=0 skips).
 #
 # Uses build-rt/ (the runtime and gemm-check, built by scripts/setup.sh) and
 # out/bundles/ (scripts/compile-bundles.sh); where the compiler is built here
@@ -64,6 +66,43 @@ echo "## runtime GPU tests" | tee -a "$OUT/gpu-check.txt"
 GEMMRT_TEST_BUNDLE=$top/out/bundles/odd GEMMRT_TEST_BUNDLE_DSV4=$top/out/bundles/dsv4 \
   timeout 240 ctest --test-dir build-rt -L gpu --timeout 40 --output-on-failure 2>&1 | tail -60 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+# The concurrency tests again with the runtime built under ThreadSanitizer
+# (host threads, several streams and devices sharing one runtime's caches).
+echo "## runtime GPU concurrency tests under ThreadSanitizer" | tee -a "$OUT/gpu-check.txt"
+tsan_tests=build-rt-tsan-gpu/test/gemmrt-gpu-tests
+if [ ! -x "$tsan_tests" ] && [ "${TSAN:-1}" != 0 ]; then
+  cmake -S runtime -B build-rt-tsan-gpu -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DGEMMRT_SANITIZE=thread -DGEMMRT_BUILD_GPU_TOOLS=OFF \
+    -DCMAKE_EXE_LINKER_FLAGS=-static-libtsan >/dev/null &&
+    cmake --build build-rt-tsan-gpu --target gemmrt-gpu-tests >/dev/null
+fi
+if [ "${TSAN:-1}" = 0 ]; then
+  echo "SKIPPED: TSAN=0" | tee -a "$OUT/gpu-check.txt"
+elif [ -x "$tsan_tests" ]; then
+  # GCC's TSan cannot map its shadow with more than 28 bits of ASLR.
+  wrap=()
+  if [ "$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 0)" -gt 28 ]; then
+    wrap=(setarch "$(uname -m)" -R)
+  fi
+  GEMMRT_TEST_BUNDLE=$top/out/bundles/odd TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    timeout 300 "${wrap[@]}" "$tsan_tests" \
+    --gtest_filter='Gpu.EightThreadsTwoStreamsMixedShapes:Gpu.TwoDevicesOneRuntime:Gpu.GraphCapture*' \
+    2>&1 | tail -40 | tee -a "$OUT/gpu-check.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+else
+  echo "FAILED: could not build $tsan_tests" | tee -a "$OUT/gpu-check.txt"
+  status=1
+fi
+
+# compute-sanitizer memcheck, racecheck and synccheck over every variant.
+echo "## compute-sanitizer (scripts/gpu-sanitize.sh)" | tee -a "$OUT/gpu-check.txt"
+if [ "${SANITIZE:-1}" = 0 ]; then
+  echo "SKIPPED: SANITIZE=0" | tee -a "$OUT/gpu-check.txt"
+else
+  OUT=$OUT ./scripts/gpu-sanitize.sh 2>&1 | tail -80 | tee -a "$OUT/gpu-check.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+fi
 
 echo "gpu-check: $([ $status -eq 0 ] && echo PASS || echo FAIL)" | tee -a "$OUT/gpu-check.txt"
 exit $status

@@ -33,6 +33,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <thread>
 #include <vector>
@@ -62,16 +63,24 @@ std::string noDeviceReason() {
       GTEST_SKIP() << "no CUDA device: " << why;                               \
   } while (0)
 
-/// Device 0's primary context, current on the calling thread.
-void makeContextCurrent() {
-  static CUcontext primary = [] {
-    CUdevice dev;
-    CUcontext ctx = nullptr;
-    drv().cuDeviceGet(&dev, 0);
-    drv().cuDevicePrimaryCtxRetain(&ctx, dev);
-    return ctx;
-  }();
-  drv().cuCtxSetCurrent(primary);
+/// The primary context of `device` (retained once, never released: the
+/// tests share it as engines do), made current on the calling thread.
+void makeContextCurrent(int device = 0) {
+  static std::mutex mutex;
+  static std::vector<CUcontext> primaries;
+  CUcontext ctx = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (primaries.size() <= size_t(device))
+      primaries.resize(size_t(device) + 1, nullptr);
+    if (!primaries[size_t(device)]) {
+      CUdevice dev;
+      drv().cuDeviceGet(&dev, device);
+      drv().cuDevicePrimaryCtxRetain(&primaries[size_t(device)], dev);
+    }
+    ctx = primaries[size_t(device)];
+  }
+  drv().cuCtxSetCurrent(ctx);
 }
 
 int deviceCcMajor() {
@@ -970,14 +979,19 @@ TEST_F(Gpu, GraphCaptureOfTheVeryFirstCall) {
 // Concurrency
 //===----------------------------------------------------------------------===//
 
-TEST_F(Gpu, EightThreadsTwoStreamsMixedShapes) {
-  std::vector<std::string> bundles;
-  struct Shape {
-    int64_t m, n, k;
-  };
+namespace {
+
+struct Shape {
+  int64_t m, n, k;
+};
+
+/// The shapes the concurrency tests mix: cuBLASLt-only shapes, the fake
+/// generated variants (sm_90) and the first variants of GEMMRT_TEST_BUNDLE.
+std::vector<Shape> concurrencyShapes(bool hopper, const std::string &fake,
+                                     std::vector<std::string> &bundles) {
   std::vector<Shape> shapes = {{7, 256, 64}, {3, 96, 4100}, {33, 512, 4096}};
-  if (hopper()) {
-    bundles.push_back(makeFakeBundle(tmp / "fake"));
+  if (hopper) {
+    bundles.push_back(fake);
     shapes.push_back({1, kFakeN, kFakeK});   // generated, no cluster
     shapes.push_back({100, kFakeN, kFakeK}); // generated, 2x1x1 cluster
     shapes.push_back({200, kFakeN, kFakeK}); // generated, 1x2x1 cluster
@@ -990,63 +1004,80 @@ TEST_F(Gpu, EightThreadsTwoStreamsMixedShapes) {
             {b.variants[i].mMin, b.variants[i].n, b.variants[i].k});
     bundles.push_back(realBundle());
   }
-  RuntimePtr rt = createRuntime(bundles, GEMMRT_POLICY_AUTO);
+  return shapes;
+}
 
+/// `threads` host threads share `rt`; thread t runs on devices[t % size]
+/// (its primary context), with two streams of its own, and calls every
+/// shape on each stream in a different order per thread and round, then
+/// checks every output against fp64. Returns the failures, one per thread
+/// ("" when fine), and counts the checked outputs.
+std::vector<std::string> runConcurrently(gemmrt_runtime *rt,
+                                         const std::vector<Shape> &shapes,
+                                         const std::vector<int> &devices,
+                                         int threadCount, int rounds,
+                                         std::atomic<int> &checked) {
   // Inputs and fp64 references are computed once per shape and shared.
   std::vector<std::unique_ptr<Problem>> models;
   std::vector<std::vector<int64_t>> rows;
   std::vector<std::vector<double>> refs;
+  std::vector<std::string> failures(static_cast<size_t>(threadCount));
+  makeContextCurrent(devices[0]);
   for (const Shape &s : shapes) {
     auto p = std::make_unique<Problem>(s.m, s.n, s.k);
-    ASSERT_TRUE(p->randomize());
+    if (!p->randomize()) {
+      failures[0] = "allocation failed";
+      return failures;
+    }
     rows.push_back(p->checkedRows());
     refs.push_back(p->reference(rows.back()));
     models.push_back(std::move(p));
   }
 
-  const int kThreads = 8, kRounds = 5;
-  std::atomic<int> checked{0};
-  std::vector<std::string> failures(kThreads);
   std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
+  for (int t = 0; t < threadCount; ++t)
     threads.emplace_back([&, t] {
-      makeContextCurrent();
+      int device = devices[size_t(t) % devices.size()];
+      makeContextCurrent(device);
+      std::string &failure = failures[size_t(t)];
       CUstream streams[2];
       for (CUstream &s : streams)
         drv().cuStreamCreate(&s, CU_STREAM_NON_BLOCKING);
-      // Each thread owns buffers per shape and stream, holding the shared
-      // inputs.
+      // Each thread owns buffers per shape and stream on its device, holding
+      // the shared inputs.
       std::vector<std::unique_ptr<Problem>> mine;
       for (int si = 0; si < 2; ++si)
         for (const auto &model : models) {
           auto p = std::make_unique<Problem>(model->m, model->n, model->k);
           if (!p->randomize(model->seed)) {
-            failures[t] = "allocation failed";
+            failure = formatString("device %d: allocation failed", device);
             return;
           }
           mine.push_back(std::move(p));
         }
       size_t count = models.size();
-      for (int round = 0; round < kRounds && failures[t].empty(); ++round) {
-        // Mixed order per thread and round.
+      for (int round = 0; round < rounds && failure.empty(); ++round) {
         for (size_t j = 0; j < mine.size(); ++j) {
           size_t idx = (j * 7 + size_t(t) + size_t(round)) % mine.size();
           CUstream s = streams[idx / count];
           mine[idx]->poison(s);
-          if (mine[idx]->call(rt.get(), s) != GEMMRT_OK) {
-            failures[t] = mine[idx]->describe() + ": " + lastError();
+          if (mine[idx]->call(rt, s) != GEMMRT_OK) {
+            failure = formatString("device %d: ", device) +
+                      mine[idx]->describe() + ": " + lastError();
             break;
           }
         }
         for (CUstream s : streams)
           if (drv().cuStreamSynchronize(s) != CUDA_SUCCESS)
-            failures[t] = "stream synchronize failed";
-        for (size_t idx = 0; idx < mine.size() && failures[t].empty(); ++idx) {
+            failure = formatString("device %d: stream synchronize failed",
+                                   device);
+        for (size_t idx = 0; idx < mine.size() && failure.empty(); ++idx) {
           size_t shape = idx % count;
           std::string err = checkAgainstFp64(*mine[idx], mine[idx]->download(),
                                              rows[shape], refs[shape]);
           if (!err.empty())
-            failures[t] = formatString("round %d: ", round) + err;
+            failure = formatString("device %d, round %d: ", device, round) +
+                      err;
           ++checked;
         }
       }
@@ -1055,7 +1086,77 @@ TEST_F(Gpu, EightThreadsTwoStreamsMixedShapes) {
     });
   for (auto &th : threads)
     th.join();
+  makeContextCurrent(0);
+  return failures;
+}
+
+int deviceCount() {
+  int n = 0;
+  return gemmrt_device_count(&n) == GEMMRT_OK ? n : 0;
+}
+
+int ccMajorOf(int device) {
+  CUdevice dev;
+  int major = 0;
+  drv().cuDeviceGet(&dev, device);
+  drv().cuDeviceGetAttribute(&major,
+                             CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
+  return major;
+}
+
+} // namespace
+
+TEST_F(Gpu, EightThreadsTwoStreamsMixedShapes) {
+  std::vector<std::string> bundles;
+  std::vector<Shape> shapes =
+      concurrencyShapes(hopper(), hopper() ? makeFakeBundle(tmp / "fake") : "",
+                        bundles);
+  RuntimePtr rt = createRuntime(bundles, GEMMRT_POLICY_AUTO);
+  const int kThreads = 8, kRounds = 5;
+  std::atomic<int> checked{0};
+  std::vector<std::string> failures =
+      runConcurrently(rt.get(), shapes, {0}, kThreads, kRounds, checked);
   for (int t = 0; t < kThreads; ++t)
-    EXPECT_EQ(failures[t], "") << "thread " << t;
-  EXPECT_EQ(checked.load(), kThreads * kRounds * 2 * int(models.size()));
+    EXPECT_EQ(failures[size_t(t)], "") << "thread " << t;
+  EXPECT_EQ(checked.load(), kThreads * kRounds * 2 * int(shapes.size()));
+}
+
+// One runtime object serves two devices at once: modules, tensor maps and
+// cuBLASLt handles are per context, so a kernel loaded on device 0 must not
+// be launched on device 1 (that fails with CUDA_ERROR_INVALID_HANDLE or
+// computes garbage). Threads alternate devices; every output is checked.
+TEST_F(Gpu, TwoDevicesOneRuntime) {
+  int n = deviceCount();
+  if (n < 2)
+    GTEST_SKIP() << "needs two CUDA devices; this machine has " << n;
+  bool bothHopper = ccMajorOf(0) == 9 && ccMajorOf(1) == 9;
+  std::vector<std::string> bundles;
+  std::vector<Shape> shapes = concurrencyShapes(
+      bothHopper, bothHopper ? makeFakeBundle(tmp / "fake") : "", bundles);
+  RuntimePtr rt = createRuntime(bundles, GEMMRT_POLICY_AUTO);
+  const int kThreads = 8, kRounds = 4;
+  std::atomic<int> checked{0};
+  std::vector<std::string> failures =
+      runConcurrently(rt.get(), shapes, {0, 1}, kThreads, kRounds, checked);
+  for (int t = 0; t < kThreads; ++t)
+    EXPECT_EQ(failures[size_t(t)], "") << "thread " << t;
+  EXPECT_EQ(checked.load(), kThreads * kRounds * 2 * int(shapes.size()));
+
+  // The same shape on both devices, one after the other from one thread:
+  // the second device must load its own module rather than reuse the
+  // first's.
+  for (int device : {1, 0, 1}) {
+    makeContextCurrent(device);
+    for (const Shape &s : shapes) {
+      Problem p(s.m, s.n, s.k);
+      ASSERT_TRUE(p.randomize());
+      std::vector<float> out;
+      std::string err = runAndDownload(rt.get(), p, nullptr, out);
+      ASSERT_EQ(err, "") << "device " << device;
+      std::vector<int64_t> rows = p.checkedRows();
+      EXPECT_EQ(checkAgainstFp64(p, out, rows, p.reference(rows)), "")
+          << "device " << device;
+    }
+  }
+  makeContextCurrent(0);
 }
