@@ -34,6 +34,9 @@ cmake --build build -j "$jobs"
 
 if [ -f runtime/CMakeLists.txt ]; then
   echo "== building the runtime (build-rt/)"
-  cmake -S runtime -B build-rt -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  # The compiler library just built also runs in the runtime's background-
+  # compilation test.
+  cmake -S runtime -B build-rt -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DGEMMRT_TEST_COMPILER_LIBRARY="$PWD/build/lib/libgemmgen_compiler.so" >/dev/null
   cmake --build build-rt -j "$jobs"
 fi

@@ -19,6 +19,8 @@
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
+#include <mutex>
+
 void mlir::gemm::registerGemmgenDialects(DialectRegistry &registry) {
   registry.insert<GemmDialect>();
   registerAllDialects(registry);
@@ -32,9 +34,14 @@ void mlir::gemm::registerGemmgenDialects(DialectRegistry &registry) {
 }
 
 void mlir::gemm::registerGemmgenPasses() {
-  registerAllPasses();
-  registerGemmPasses();
-  registerGemmConversionPasses();
-  registerGemmNVVMPasses();
-  registerGemmPipelines();
+  // Idempotent: the tools and the compiler library both call it, and MLIR's
+  // registries must not see a pass twice.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    registerAllPasses();
+    registerGemmPasses();
+    registerGemmConversionPasses();
+    registerGemmNVVMPasses();
+    registerGemmPipelines();
+  });
 }

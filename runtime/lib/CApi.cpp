@@ -157,6 +157,20 @@ gemmrt_status gemmrt_preload(gemmrt_runtime *rt) {
   });
 }
 
+gemmrt_status gemmrt_wait_background(gemmrt_runtime *rt, int timeout_ms,
+                                     int *pending) {
+  return guarded("gemmrt_wait_background", [&] {
+    if (pending)
+      *pending = 0;
+    if (!rt)
+      return finish(nullRuntime("gemmrt_wait_background"));
+    int left = rt->impl->waitBackground(timeout_ms);
+    if (pending)
+      *pending = left;
+    return finish(Status::success());
+  });
+}
+
 gemmrt_status gemmrt_device_count(int *count) {
   return guarded("gemmrt_device_count", [&] {
     if (count)

@@ -76,6 +76,15 @@ Status readEnvConfig(const GetEnvFn &getenv, EnvConfig &out) {
                        "GEMMRT_CACHE_DIR='%s' exists and is not a directory",
                        cfg.cacheDir.c_str());
   }
+  if (const char *c = getenv("GEMMRT_COMPILER"); c && *c) {
+    std::string v = c;
+    for (char &ch : v)
+      ch = char(std::tolower(static_cast<unsigned char>(ch)));
+    if (v == "0" || v == "off" || v == "false" || v == "no")
+      cfg.compilerOff = true;
+    else
+      cfg.compiler = c;
+  }
   out = std::move(cfg);
   return Status::success();
 }

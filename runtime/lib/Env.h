@@ -1,7 +1,7 @@
 //===- Env.h - Environment variables read once at creation ------*- C++ -*-===//
 //
-// GEMMRT_BACKEND, GEMMRT_LOG and GEMMRT_CACHE_DIR (with XDG_CACHE_HOME and
-// HOME for the default). Read once in gemmrt_create; the lookup function is
+// GEMMRT_BACKEND, GEMMRT_LOG, GEMMRT_CACHE_DIR (with XDG_CACHE_HOME and
+// HOME for the default) and GEMMRT_COMPILER. Read once in gemmrt_create; the lookup function is
 // a parameter so tests need not touch the process environment.
 //
 //===----------------------------------------------------------------------===//
@@ -24,6 +24,10 @@ struct EnvConfig {
   bool log = false;
   std::string cacheDir; // empty: no disk cache (no usable directory)
   bool cacheDirFromEnv = false;
+  /// GEMMRT_COMPILER: the compiler library to load for background
+  /// compilation ("" = look for libgemmgen_compiler.so), or off.
+  std::string compiler;
+  bool compilerOff = false;
 };
 
 /// "auto" | "generated" | "cublaslt" | "reference" (case-insensitive);

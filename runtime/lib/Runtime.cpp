@@ -18,6 +18,24 @@ Status Runtime::create(const std::vector<std::string> &bundleDirs,
       return s;
     rt->bundles_.push_back(std::move(bundle));
   }
+  // Bundles compiled in the background by earlier runtimes: after the
+  // explicit ones (those win ties), and a bad one is skipped, not fatal (a
+  // cache must never stop the runtime from starting).
+  size_t explicitBundles = rt->bundles_.size();
+  std::vector<std::string> skippedJit;
+  if (!env.cacheDir.empty()) {
+    for (const std::string &dir : listJitBundles(env.cacheDir + "/jit")) {
+      auto bundle = std::make_unique<Bundle>();
+      if (Status s = loadBundle(dir, *bundle); !s.ok()) {
+        skippedJit.push_back(s.message());
+        continue;
+      }
+      rt->bundles_.push_back(std::move(bundle));
+    }
+    if (!env.compilerOff)
+      rt->compiler_ = std::make_unique<BackgroundCompiler>(
+          env.cacheDir + "/jit", env.compiler, rt->log_);
+  }
   std::vector<Bundle *> bundles;
   for (auto &b : rt->bundles_)
     bundles.push_back(b.get());
@@ -40,11 +58,25 @@ Status Runtime::create(const std::vector<std::string> &bundleDirs,
                     .c_str()
               : "absent"));
   }
+  if (rt->log_.enabled()) {
+    rt->log_.line(formatString(
+        "%zu bundle(s) from background compilation in '%s/jit'; background "
+        "compilation %s",
+        rt->bundles_.size() - explicitBundles, env.cacheDir.c_str(),
+        rt->compiler_ ? (env.compiler.empty() ? "on" : ("on ('" + env.compiler + "')").c_str())
+                      : (env.cacheDir.empty() ? "off (no disk cache)"
+                                              : "off (GEMMRT_COMPILER)")));
+    for (const std::string &why : skippedJit)
+      rt->log_.line("skipped a background-compiled bundle: " + why);
+  }
   out = std::move(rt);
   return Status::success();
 }
 
 Runtime::~Runtime() {
+  // First: the compiler thread logs through log_ and must stop before the
+  // rest goes.
+  compiler_.reset();
   int n = numStates_.load(std::memory_order_acquire);
   const CudaDriver *drv =
       n > 0 || retainedPrimary_ ? cudaDriver(nullptr) : nullptr;
@@ -235,6 +267,8 @@ Status Runtime::linear(const GemmArgs &a, CUstream stream) {
     return s;
   if (log_.enabled())
     logChoice(policy, a, sel);
+  if (compiler_ && sel.reason == Reason::NoVariant && policy == Policy::Auto)
+    requestCompile(a, *dev);
 
   const CudaDriver &drv = *cudaDriver(nullptr);
   switch (sel.backend) {
@@ -265,6 +299,20 @@ Status Runtime::linear(const GemmArgs &a, CUstream stream) {
   return makeError(GEMMRT_ERROR_INTERNAL,
                    "internal error: the selector returned unknown backend %d",
                    int(sel.backend));
+}
+
+void Runtime::requestCompile(const GemmArgs &a, const DeviceState &dev) {
+  // The compiler targets sm_90a, and TMA needs rows of a multiple of 16
+  // bytes; anything else stays with cuBLASLt.
+  if (dev.caps.ccMajor != 9 || dev.caps.ccMinor != 0 || a.k % 8 != 0)
+    return;
+  int64_t lo, hi;
+  defaultMBucket(a.m, lo, hi);
+  compiler_->request("sm_90a", a.n, a.k, lo, hi);
+}
+
+int Runtime::waitBackground(int timeoutMs) {
+  return compiler_ ? compiler_->wait(timeoutMs) : 0;
 }
 
 Status Runtime::describe(int64_t m, int64_t n, int64_t k,

@@ -10,6 +10,7 @@
 #ifndef GEMMRT_LIB_RUNTIME_H
 #define GEMMRT_LIB_RUNTIME_H
 
+#include "BackgroundCompiler.h"
 #include "DeviceState.h"
 #include "Env.h"
 #include "Log.h"
@@ -45,6 +46,11 @@ public:
 
   Status preload();
 
+  /// Waits for background compilations (see BackgroundCompiler); returns
+  /// how many are still pending (0 when background compilation is off).
+  int waitBackground(int timeoutMs);
+  BackgroundCompiler *backgroundCompiler() { return compiler_.get(); }
+
   const Selector &selector() const { return *selector_; }
   const EnvConfig &env() const { return env_; }
   const std::vector<std::unique_ptr<Bundle>> &bundles() const {
@@ -63,12 +69,14 @@ private:
   Runtime(EnvConfig env) : env_(std::move(env)), log_(env_.log) {}
   Status runReference(DeviceState &device, const GemmArgs &a, CUstream stream);
   void logChoice(Policy policy, const GemmArgs &a, const Selection &s);
+  void requestCompile(const GemmArgs &a, const DeviceState &dev);
 
   EnvConfig env_;
   Logger log_;
   std::vector<std::unique_ptr<Bundle>> bundles_;
   std::unique_ptr<Selector> selector_;
   std::atomic<int> policy_{0};
+  std::unique_ptr<BackgroundCompiler> compiler_; // null: off
 
   // Context -> state. Lookups are lock-free (a short scan of published
   // slots); inserts take the mutex. Engines use one context per device.

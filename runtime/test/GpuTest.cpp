@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -973,6 +974,57 @@ TEST_F(Gpu, GraphCaptureOfTheVeryFirstCall) {
     EXPECT_EQ(captureAndReplay(rt.get(), p, stream), "");
   }
   drv().cuStreamDestroy(stream);
+}
+
+//===----------------------------------------------------------------------===//
+// Background compilation of uncovered shapes
+//===----------------------------------------------------------------------===//
+
+// Under auto, a shape no bundle covers is served by cuBLASLt at once while
+// the compiler library (here the stand-in of FakeCompiler.cpp, which
+// "compiles" by copying the fake bundle after 1.5 s) works in the
+// background; the next runtime serves it with the compiled kernel.
+TEST_F(Gpu, UncoveredShapeServedAtOnceThenCompiled) {
+  REQUIRE_SM90();
+  std::string templ = makeFakeBundle(tmp / "template");
+  ScopedEnv tmplEnv("FAKE_COMPILER_TEMPLATE", templ.c_str());
+  ScopedEnv delay("FAKE_COMPILER_DELAY_MS", "1500");
+  ScopedEnv compiler("GEMMRT_COMPILER", GEMMRT_FAKE_COMPILER);
+  {
+    RuntimePtr rt = createRuntime({}, GEMMRT_POLICY_AUTO);
+    Problem p(16, kFakeN, kFakeK);
+    ASSERT_TRUE(p.randomize());
+    std::vector<int64_t> rows = p.checkedRows();
+    std::vector<double> ref = p.reference(rows);
+    std::vector<float> out;
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(runAndDownload(rt.get(), p, nullptr, out), "");
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - t0)
+                    .count();
+    EXPECT_EQ(checkAgainstFp64(p, out, rows, ref), "");
+    int pending = -1;
+    ASSERT_EQ(gemmrt_wait_background(rt.get(), 0, &pending), GEMMRT_OK);
+    EXPECT_EQ(pending, 1) << "the call returned after " << ms
+                          << " ms; the compile takes 1.5 s";
+    EXPECT_LT(ms, 1500.0);
+    char buf[1024];
+    gemmrt_describe_choice(rt.get(), 16, kFakeN, kFakeK, buf, sizeof buf);
+    EXPECT_NE(std::string(buf).find("backend=cublaslt"), std::string::npos)
+        << buf;
+    ASSERT_EQ(gemmrt_wait_background(rt.get(), -1, &pending), GEMMRT_OK);
+    EXPECT_EQ(pending, 0);
+  }
+  RuntimePtr rt = createRuntime({}, GEMMRT_POLICY_GENERATED);
+  char buf[1024];
+  ASSERT_EQ(gemmrt_describe_choice(rt.get(), 16, kFakeN, kFakeK, buf,
+                                   sizeof buf),
+            GEMMRT_OK)
+      << buf;
+  EXPECT_NE(std::string(buf).find("variant=fake_m1_64"), std::string::npos)
+      << buf;
+  Problem p(16, kFakeN, kFakeK);
+  expectCorrect(rt.get(), p, "background-compiled variant");
 }
 
 //===----------------------------------------------------------------------===//

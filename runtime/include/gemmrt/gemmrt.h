@@ -136,6 +136,18 @@ GEMMRT_API gemmrt_status gemmrt_describe_choice(const gemmrt_runtime *rt,
    paid here, and first calls inside graph capture load nothing). */
 GEMMRT_API gemmrt_status gemmrt_preload(gemmrt_runtime *rt);
 
+/* Background compilation. Under policy auto, a call whose (N, K, M bucket)
+   no bundle covers runs on cuBLASLt at once and, when the disk cache is on
+   and the optional compiler library (libgemmgen_compiler.so, see
+   GEMMRT_COMPILER in docs/runtime.md) can be loaded, is queued for a
+   background thread that compiles it into <cache dir>/jit/. Runtimes
+   created afterwards load those bundles; no call ever waits for a
+   compilation. This waits up to `timeout_ms` (negative: no limit) until
+   nothing is queued or compiling and sets *pending (may be NULL) to what is
+   left; 0 when background compilation is off. */
+GEMMRT_API gemmrt_status gemmrt_wait_background(gemmrt_runtime *rt,
+                                                int timeout_ms, int *pending);
+
 /* Initializes the CUDA driver (once per process) and reports the number of
    devices. GEMMRT_ERROR_NO_DEVICE with a reason (driver library missing,
    cuInit error, zero devices) in gemmrt_last_error() when there is none. */
