@@ -215,6 +215,7 @@ def main():
         shape = ["--m", str(a.m), "--n", str(a.n), "--k", str(a.k)]
         me = [sys.executable, os.path.abspath(__file__)]
         counter = [0]
+        explained = set()
 
         def launch(mode, timed):
             env = dict(base_env)
@@ -240,8 +241,10 @@ def main():
             tag = "warm-up" if not timed else "run"
             if "error" in r:
                 print(f"  {mode} {tag}: FAILED: {r['error']}", file=sys.stderr)
-                for ln in r.get("stderr_tail", []):
-                    print(f"    {ln}", file=sys.stderr)
+                if mode not in explained:     # the child's stderr once per mode
+                    explained.add(mode)
+                    for ln in r.get("stderr_tail", []):
+                        print(f"    {ln}", file=sys.stderr)
             else:
                 print(f"  {mode} {tag}: {r['cold_s'] * 1e3:8.1f} ms{'' if r.get('ok') else '  WRONG RESULT'}",
                       file=sys.stderr)

@@ -119,6 +119,12 @@ public:
 
   Status preload() const { return Status::fromCode(gemmrt_preload(rt_)); }
 
+  /// Waits up to `timeoutMs` (negative: no limit) for background
+  /// compilations; *pending gets how many are left.
+  Status waitBackground(int timeoutMs, int *pending) const {
+    return Status::fromCode(gemmrt_wait_background(rt_, timeoutMs, pending));
+  }
+
   /// Number of CUDA devices; an error status says why there are none.
   static Status deviceCount(int *count) {
     return Status::fromCode(gemmrt_device_count(count));
