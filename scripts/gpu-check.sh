@@ -49,6 +49,28 @@ $check --bundle out/bundles/dsv4 --policy generated --nk "$dsv4_nk" \
   --csv "$OUT/gpu-check-dsv4-padded.csv" 2>&1 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+# The same kernels without their cubins: the runtime JIT-compiles the PTX
+# with the driver (cuLink) and caches the result; then again from the disk
+# cache. (The JIT linker places shared memory differently from ptxas; this
+# is what caught kernels that assumed its alignment.)
+echo "## dsv4 bundle without cubins: driver JIT, then the disk cache" | tee -a "$OUT/gpu-check.txt"
+jit_dir=$(mktemp -d)
+python3 - out/bundles/dsv4 "$jit_dir/bundle" <<'PY'
+import json, shutil, sys
+src, dst = sys.argv[1:3]
+shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.cubin", "tuning.json"))
+m = json.load(open(f"{dst}/manifest.json"))
+for v in m["variants"]:
+    v["cubin"] = None
+json.dump(m, open(f"{dst}/manifest.json", "w"), indent=1)
+PY
+for pass in jit disk-cache; do
+  GEMMRT_CACHE_DIR=$jit_dir/cache $check --bundle "$jit_dir/bundle" --policy generated --nk "$dsv4_nk" \
+    --m-list 1,129,1000,4097 --csv "$OUT/gpu-check-dsv4-$pass.csv" 2>&1 | tail -1 | sed "s/^/$pass: /" | tee -a "$OUT/gpu-check.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
+rm -rf "$jit_dir"
+
 echo "## odd shapes, policy generated" | tee -a "$OUT/gpu-check.txt"
 $check --bundle out/bundles/odd --policy generated \
   --nk 200x4104,200x7168,384x4104,384x7168 --m-list 1,7,129,1000,4097 --padded \

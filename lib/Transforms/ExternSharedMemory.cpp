@@ -1,4 +1,4 @@
-//===- ExternSharedMemory.cpp - 1 KiB-aligned extern dynamic smem ---------===//
+//===- ExternSharedMemory.cpp - extern dynamic shared memory --------------===//
 
 #include "gemmgen/Transforms/Passes.h"
 
@@ -20,6 +20,7 @@ constexpr llvm::StringLiteral kGlobalName = "__gemm_dynamic_smem";
 /// The most dynamic shared memory one CTA can have on sm_90 (227 KiB); the
 /// view's size only bounds what the kernel may address.
 constexpr int64_t kMaxDynamicSmem = 227 * 1024;
+constexpr int64_t kExternAlignment = 16;
 
 struct ExternSharedMemoryPass
     : public mlir::gemm::impl::GemmExternSharedMemoryBase<
@@ -45,11 +46,15 @@ struct ExternSharedMemoryPass
       OpBuilder b(module.getBodyRegion());
       b.setInsertionPointToStart(module.getBody());
       // Public and without initializer: a declaration, which NVPTX emits as
-      // `.extern .shared .align 1024 .b8 __gemm_dynamic_smem[]`.
+      // `.extern .shared .align 16 .b8 __gemm_dynamic_smem[]`. Only 16: the
+      // driver's JIT linker (cuLink) does not honor a larger alignment of
+      // extern shared memory, while ptxas would trust `.align 1024` and fold
+      // the kernel's run-time padding to the 1 KiB boundary away; JIT-linked
+      // kernels then put their TMA ring off the swizzle boundary.
       auto global = memref::GlobalOp::create(
           b, module.getLoc(), kGlobalName, b.getStringAttr("public"),
           globalType, Attribute(), /*constant=*/false,
-          b.getI64IntegerAttr(1024));
+          b.getI64IntegerAttr(kExternAlignment));
       symbols.insert(global);
     }
 

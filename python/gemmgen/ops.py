@@ -83,17 +83,29 @@ def _linear_fake(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return x.new_empty((x.shape[0], y.shape[0]), dtype=torch.float32)
 
 
+_LIB = None
+
+
 def _register():
+    """Registers gemmgen::linear_bf16_fp32 with a CUDA and a Meta kernel.
+
+    torch.library.Library is used rather than torch.library.custom_op: the
+    latter pulls in torch's compile stack on first use (seconds of imports,
+    measured by scripts/bench/cold-start.py), which an engine would pay at its
+    first call. A Meta kernel is what fake tensors (torch.compile) use to
+    propagate shapes.
+    """
+    global _LIB
     ns = getattr(torch.ops, "gemmgen", None)
     if ns is not None and hasattr(ns, "linear_bf16_fp32"):
         # Already registered in this process (e.g. the module was reloaded).
         return ns.linear_bf16_fp32.default
-    if not hasattr(torch.library, "custom_op"):
-        # torch < 2.4: no custom_op; the op still works eagerly, but
-        # torch.compile will break the graph around it.
-        return None
-    op = torch.library.custom_op("gemmgen::linear_bf16_fp32", mutates_args=())(_linear_impl)
-    op.register_fake(_linear_fake)
+    _LIB = torch.library.Library("gemmgen", "DEF")
+    _LIB.define("linear_bf16_fp32(Tensor x, Tensor y) -> Tensor")
+    _LIB.impl("linear_bf16_fp32", _linear_impl, "CUDA")
+    # CPU tensors reach the argument checks and get their clear error.
+    _LIB.impl("linear_bf16_fp32", _linear_impl, "CPU")
+    _LIB.impl("linear_bf16_fp32", _linear_fake, "Meta")
     return torch.ops.gemmgen.linear_bf16_fp32.default
 
 

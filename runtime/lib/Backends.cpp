@@ -39,17 +39,20 @@ static const char *paramKindName(ParamKind k) {
 /// PTX -> cubin with the driver's JIT (cuLink*), so the result can be kept
 /// in the disk cache; cuModuleLoadDataEx on the PTX would give no cubin.
 static Status jitCompile(const CudaDriver &drv, const std::string &ptx,
-                         const Variant &v, std::vector<uint8_t> &cubin) {
+                         const Variant &v, std::vector<uint8_t> &cubin,
+                         std::string *info) {
   static thread_local char errorLog[16384];
   static thread_local char infoLog[4096];
   errorLog[0] = infoLog[0] = '\0';
   CUjit_option options[] = {
       CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
-      CU_JIT_INFO_LOG_BUFFER, CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES};
+      CU_JIT_INFO_LOG_BUFFER,  CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES,
+      CU_JIT_LOG_VERBOSE};
   void *values[] = {errorLog, reinterpret_cast<void *>(sizeof(errorLog)),
-                    infoLog, reinterpret_cast<void *>(sizeof(infoLog))};
+                    infoLog, reinterpret_cast<void *>(sizeof(infoLog)),
+                    reinterpret_cast<void *>(uintptr_t(info ? 1 : 0))};
   CUlinkState link = nullptr;
-  CUresult r = drv.cuLinkCreate(4, options, values, &link);
+  CUresult r = drv.cuLinkCreate(5, options, values, &link);
   if (r != CUDA_SUCCESS)
     return makeError(GEMMRT_ERROR_CUDA, "variant %s: cuLinkCreate failed: %s",
                      v.name.c_str(), drv.errorText(r).c_str());
@@ -68,6 +71,8 @@ static Status jitCompile(const CudaDriver &drv, const std::string &ptx,
     drv.cuLinkDestroy(link);
     return s;
   }
+  if (info)
+    *info = infoLog;
   const uint8_t *bytes = static_cast<const uint8_t *>(image);
   cubin.assign(bytes, bytes + imageSize);
   drv.cuLinkDestroy(link);
@@ -232,8 +237,13 @@ Status loadVariantKernel(const CudaDriver &drv, const DeviceState &dev,
     }
     if (!module) {
       std::vector<uint8_t> cubin;
-      if (Status s = jitCompile(drv, ptx, v, cubin); !s.ok())
+      std::string info;
+      if (Status s = jitCompile(drv, ptx, v, cubin,
+                                log.enabled() ? &info : nullptr);
+          !s.ok())
         return s;
+      if (!info.empty())
+        log.line("variant " + v.name + ": JIT: " + info);
       if (Status s = drv.check(drv.cuModuleLoadData(&module, cubin.data()),
                                "cuModuleLoadData(JIT output)");
           !s.ok())

@@ -1,7 +1,7 @@
 // RUN: gemm-opt %s --pass-pipeline="builtin.module(gpu.module(gemm-extern-shared-memory))" | FileCheck %s
 
 // CHECK-LABEL: gpu.module @kernels
-// CHECK: memref.global "public" @__gemm_dynamic_smem : memref<0xi8, #gpu.address_space<workgroup>> {alignment = 1024 : i64}
+// CHECK: memref.global "public" @__gemm_dynamic_smem : memref<0xi8, #gpu.address_space<workgroup>> {alignment = 16 : i64}
 // CHECK-LABEL: gpu.func @k
 // CHECK-NOT: gpu.dynamic_shared_memory
 // CHECK: %[[G:.*]] = memref.get_global @__gemm_dynamic_smem

@@ -6,14 +6,17 @@
 include "mlir/Pass/PassBase.td"
 
 def GemmExternSharedMemory : Pass<"gemm-extern-shared-memory", "gpu::GPUModuleOp"> {
-  let summary = "Make dynamic shared memory a 1 KiB-aligned extern array";
+  let summary = "Make dynamic shared memory an extern array";
   let description = [{
     Upstream lowers `gpu.dynamic_shared_memory` to a zero-size internal
-    global that NVPTX emits as a small static `.shared` variable. TMA with
-    128-byte swizzling wants `.extern .shared .align 1024 .b8 smem[]`. This
-    pass replaces each `gpu.dynamic_shared_memory` with a view of a public,
-    uninitialized, 1 KiB-aligned `memref.global` of size 0, which lowers to
-    exactly that.
+    global that NVPTX emits as a small static `.shared` variable. This pass
+    replaces each `gpu.dynamic_shared_memory` with a view of a public,
+    uninitialized `memref.global` of size 0, which lowers to
+    `.extern .shared .align 16 .b8 __gemm_dynamic_smem[]`. The kernel pads
+    its TMA ring to the 1 KiB boundary 128-byte swizzling needs at run time
+    (the config reserves the slack). The declared alignment stays 16 on
+    purpose: the driver's JIT linker does not honor `.align 1024` on extern
+    shared memory, and with it ptxas would fold that padding away.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect"];
