@@ -24,6 +24,10 @@ GEMMGEN_BUNDLES=$bundle timeout 300 python3 -m unittest discover -s python/tests
   >"$OUT/python-tests.txt" 2>&1 || status=1
 tail -4 "$OUT/python-tests.txt" | tee -a "$OUT/engines.txt"
 
+step "first call from Python, by phase (ms)"
+GEMMGEN_BUNDLES=$bundle PYTHONPATH=python timeout 120 python3 scripts/bench/first-call.py \
+  2>&1 | tail -1 | tee -a "$OUT/engines.txt"
+
 step "cold start, bundle with cubins"
 timeout 400 python3 scripts/bench/cold-start.py --bundle $bundle --runs "${RUNS:-5}" \
   --json "$OUT/cold-start.json" --cxx build-rt/tools/gemmrt-coldstart \

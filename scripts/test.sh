@@ -12,6 +12,10 @@ ctest --test-dir build --output-on-failure
 if [ -f build-rt/CTestTestfile.cmake ]; then
   echo "== runtime tests"
   ctest --test-dir build-rt --output-on-failure
+  # The Python package over the library just built; its torch/GPU tests
+  # skip with the reason where torch or a GPU is missing.
+  echo "== python package tests"
+  GEMMRT_LIBRARY="$top/build-rt/libgemmrt.so" python3 -m unittest discover -s python/tests
 fi
 
 # Fuzzing (libFuzzer, ASan, UBSan): the parser, verifiers and pipeline of

@@ -4,7 +4,7 @@
 // it is also queued here, and one background thread compiles it with the
 // optional compiler library (libgemmgen_compiler.so, include/gemmgen-c/
 // Compiler.h, loaded with dlopen so that libgemmrt needs neither it nor
-// MLIR) into a bundle under <cache dir>/jit/<chip>/<variant>. The next
+// MLIR) into a bundle under <cache dir>/compiled/<chip>/<variant>. The next
 // runtime created with that cache directory loads those bundles. A call
 // never waits for a compilation: request() only takes a mutex and pushes.
 //
@@ -33,7 +33,7 @@ void defaultMBucket(int64_t m, int64_t &lo, int64_t &hi);
 /// "n384_k7168_m1_64" (gemm-compile's variant names; "max" for kMaxDim).
 std::string jitVariantName(int64_t n, int64_t k, int64_t mLo, int64_t mHi);
 
-/// The bundles under `root` (<cache dir>/jit): every <chip>/<name>
+/// The bundles under `root` (<cache dir>/compiled): every <chip>/<name>
 /// directory that holds a manifest.json, sorted.
 std::vector<std::string> listJitBundles(const std::string &root);
 

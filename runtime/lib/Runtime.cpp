@@ -24,7 +24,7 @@ Status Runtime::create(const std::vector<std::string> &bundleDirs,
   size_t explicitBundles = rt->bundles_.size();
   std::vector<std::string> skippedJit;
   if (!env.cacheDir.empty()) {
-    for (const std::string &dir : listJitBundles(env.cacheDir + "/jit")) {
+    for (const std::string &dir : listJitBundles(env.cacheDir + "/compiled")) {
       auto bundle = std::make_unique<Bundle>();
       if (Status s = loadBundle(dir, *bundle); !s.ok()) {
         skippedJit.push_back(s.message());
@@ -34,7 +34,7 @@ Status Runtime::create(const std::vector<std::string> &bundleDirs,
     }
     if (!env.compilerOff)
       rt->compiler_ = std::make_unique<BackgroundCompiler>(
-          env.cacheDir + "/jit", env.compiler, rt->log_);
+          env.cacheDir + "/compiled", env.compiler, rt->log_);
   }
   std::vector<Bundle *> bundles;
   for (auto &b : rt->bundles_)
@@ -60,7 +60,7 @@ Status Runtime::create(const std::vector<std::string> &bundleDirs,
   }
   if (rt->log_.enabled()) {
     rt->log_.line(formatString(
-        "%zu bundle(s) from background compilation in '%s/jit'; background "
+        "%zu bundle(s) from background compilation in '%s/compiled'; background "
         "compilation %s",
         rt->bundles_.size() - explicitBundles, env.cacheDir.c_str(),
         rt->compiler_ ? (env.compiler.empty() ? "on" : ("on ('" + env.compiler + "')").c_str())

@@ -171,12 +171,12 @@ TEST_F(BackgroundCompilerTest, NextRuntimeUsesCompiledBundles) {
     // Without a GPU no call reaches the queue; fill it directly, as a call
     // of an uncovered shape on an sm_90 device does.
     Logger quiet(false);
-    BackgroundCompiler c(tmp / "cache/jit", GEMMRT_FAKE_COMPILER, quiet);
+    BackgroundCompiler c(tmp / "cache/compiled", GEMMRT_FAKE_COMPILER, quiet);
     c.request("sm_90a", 384, 7168, 1, 64);
     EXPECT_EQ(c.wait(-1), 0);
     gemmrt_destroy(rt);
   }
-  writeText(tmp / "cache/jit/sm_90a/n1_k8_m1_64/manifest.json", "{ broken");
+  writeText(tmp / "cache/compiled/sm_90a/n1_k8_m1_64/manifest.json", "{ broken");
   gemmrt_runtime *rt = nullptr;
   ASSERT_EQ(gemmrt_create(&rt, nullptr, 0), GEMMRT_OK) << gemmrt_last_error();
   ASSERT_EQ(gemmrt_describe_choice(rt, 16, 384, 7168, buf, sizeof buf),
@@ -212,7 +212,7 @@ TEST_F(BackgroundCompilerTest, RealCompilerLibrary) {
     GTEST_SKIP() << lib << " does not exist (build the compiler first)";
   Logger quiet(false);
   {
-    BackgroundCompiler c(tmp / "cache/jit", lib, quiet);
+    BackgroundCompiler c(tmp / "cache/compiled", lib, quiet);
     c.request("sm_90a", 200, 4104, 65, 256);
     c.request("sm_90a", 384, 7170, 1, 64); // K % 8 != 0: the compiler refuses
     EXPECT_EQ(c.wait(-1), 0);
@@ -220,7 +220,7 @@ TEST_F(BackgroundCompilerTest, RealCompilerLibrary) {
     EXPECT_EQ(c.counts().failed, 1);
   }
   Bundle b;
-  Status s = loadBundle(tmp / "cache/jit/sm_90a/n200_k4104_m65_256", b);
+  Status s = loadBundle(tmp / "cache/compiled/sm_90a/n200_k4104_m65_256", b);
   ASSERT_TRUE(s.ok()) << s.message();
   ASSERT_EQ(b.variants.size(), 1u);
   EXPECT_EQ(b.variants[0].n, 200);

@@ -140,7 +140,7 @@ GEMMRT_API gemmrt_status gemmrt_preload(gemmrt_runtime *rt);
    no bundle covers runs on cuBLASLt at once and, when the disk cache is on
    and the optional compiler library (libgemmgen_compiler.so, see
    GEMMRT_COMPILER in docs/runtime.md) can be loaded, is queued for a
-   background thread that compiles it into <cache dir>/jit/. Runtimes
+   background thread that compiles it into <cache dir>/compiled/. Runtimes
    created afterwards load those bundles; no call ever waits for a
    compilation. This waits up to `timeout_ms` (negative: no limit) until
    nothing is queued or compiling and sets *pending (may be NULL) to what is
