@@ -4,6 +4,8 @@
 #   out/bundles/odd   shapes that are multiples of no tile: N in {200, 384},
 #                     K in {4104, 7168}
 #   out/bundles/square the peak-rate shapes of shapes/square.json, M >= 1025
+#   out/bundles/dsv4-invariant  one kernel per (N, K) of dsv4 for every M
+#                     (policy batch_invariant)
 # Needs the compiler built (scripts/setup.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,3 +18,4 @@ mkdir -p out/bundles
 "$gc" --nk 200x4104,200x7168,384x4104,384x7168 -o out/bundles/odd
 # Peak-rate shapes (shapes/square.json): large M only.
 "$gc" shapes/square.json --m-buckets 1025- -o out/bundles/square
+"$gc" shapes/dsv4.json --m-buckets 1- -o out/bundles/dsv4-invariant

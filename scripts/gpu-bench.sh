@@ -83,6 +83,15 @@ main() {
       --json "$OUT/gemm-bench-dsv4-auto.json" --csv "$OUT/gemm-bench-dsv4-auto.csv" $BENCH_ARGS || status=1
   fi
 
+  if [ -f out/bundles/dsv4-invariant/manifest.json ]; then
+    echo
+    echo "## gemm-bench: shapes/dsv4.json, policy batch_invariant (out/bundles/dsv4-invariant: one kernel per N, K)"
+    # What batch invariance costs: beside cuBLASLt in the same pass.
+    # shellcheck disable=SC2086
+    "$bench" shapes/dsv4.json --bundle out/bundles/dsv4-invariant --backends batch_invariant,cublaslt \
+      --json "$OUT/gemm-bench-dsv4-invariant.json" --csv "$OUT/gemm-bench-dsv4-invariant.csv" $BENCH_ARGS || status=1
+  fi
+
   echo
   echo "## gemm-bench: shapes/square.json, bundle $square_bundle"
   # shellcheck disable=SC2086

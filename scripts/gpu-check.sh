@@ -77,6 +77,13 @@ $check --bundle out/bundles/odd --policy generated \
   --csv "$OUT/gpu-check-odd.csv" 2>&1 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+if [ -f out/bundles/dsv4-invariant/manifest.json ]; then
+  echo "## dsv4-invariant bundle (one kernel per N, K), policy batch_invariant" | tee -a "$OUT/gpu-check.txt"
+  $check --bundle out/bundles/dsv4-invariant --policy batch_invariant --nk "$dsv4_nk" \
+    --m-list 1,7,64,129,1000,4097 --csv "$OUT/gpu-check-dsv4-invariant.csv" 2>&1 | tail -1 | tee -a "$OUT/gpu-check.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+fi
+
 echo "## cuBLASLt and reference backends (same oracle)" | tee -a "$OUT/gpu-check.txt"
 for policy in cublaslt reference; do
   $check --policy $policy --cases 1x384x7168,129x200x4104,4097x2048x7168,7x21x264,33x100x100 --padded \
@@ -86,6 +93,7 @@ done
 
 echo "## runtime GPU tests" | tee -a "$OUT/gpu-check.txt"
 GEMMRT_TEST_BUNDLE=$top/out/bundles/odd GEMMRT_TEST_BUNDLE_DSV4=$top/out/bundles/dsv4 \
+  GEMMRT_TEST_BUNDLE_INVARIANT=$top/out/bundles/dsv4-invariant \
   timeout 240 ctest --test-dir build-rt -L gpu --timeout 40 --output-on-failure 2>&1 | tail -60 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 

@@ -46,7 +46,7 @@ STATUS_NAMES = {
     10: "GEMMRT_ERROR_INTERNAL",
 }
 OK = 0
-POLICIES = {"auto": 0, "generated": 1, "cublaslt": 2, "reference": 3}
+POLICIES = {"auto": 0, "generated": 1, "cublaslt": 2, "reference": 3, "batch_invariant": 4}
 _POLICY_NAMES = {v: k for k, v in POLICIES.items()}
 
 

@@ -107,6 +107,7 @@ gemmrt_status gemmrt_set_backend_policy(gemmrt_runtime *rt,
     case GEMMRT_POLICY_GENERATED:
     case GEMMRT_POLICY_CUBLASLT:
     case GEMMRT_POLICY_REFERENCE:
+    case GEMMRT_POLICY_BATCH_INVARIANT:
       rt->impl->setPolicy(Policy(int(policy)));
       return finish(Status::success());
     case GEMMRT_POLICY_MAX_ENUM:
@@ -223,6 +224,7 @@ const char *gemmrt_policy_string(gemmrt_policy policy) {
   case GEMMRT_POLICY_GENERATED:
   case GEMMRT_POLICY_CUBLASLT:
   case GEMMRT_POLICY_REFERENCE:
+  case GEMMRT_POLICY_BATCH_INVARIANT:
     return policyName(Policy(int(policy)));
   case GEMMRT_POLICY_MAX_ENUM:
     break;

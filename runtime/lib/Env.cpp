@@ -20,8 +20,8 @@ Status parsePolicyName(const char *value, Policy &out) {
     return Status::success();
   }
   std::string v = lower(value);
-  for (Policy p :
-       {Policy::Auto, Policy::Generated, Policy::CublasLt, Policy::Reference}) {
+  for (Policy p : {Policy::Auto, Policy::Generated, Policy::CublasLt,
+                   Policy::Reference, Policy::BatchInvariant}) {
     if (v == policyName(p)) {
       out = p;
       return Status::success();
@@ -29,7 +29,7 @@ Status parsePolicyName(const char *value, Policy &out) {
   }
   return makeError(GEMMRT_ERROR_INVALID_ARGUMENT,
                    "GEMMRT_BACKEND='%s' is not one of auto, generated, "
-                   "cublaslt, reference",
+                   "cublaslt, reference, batch_invariant",
                    value);
 }
 

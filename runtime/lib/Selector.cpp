@@ -17,6 +17,8 @@ const char *policyName(Policy p) {
     return "cublaslt";
   case Policy::Reference:
     return "reference";
+  case Policy::BatchInvariant:
+    return "batch_invariant";
   }
   return "?";
 }
@@ -235,8 +237,61 @@ Status Selector::select(Policy policy, const GemmArgs &a,
   case Policy::Auto:
     selectAuto(a, device, out);
     return Status::success();
+  case Policy::BatchInvariant:
+    return selectBatchInvariant(a, device, out);
   }
   return makeError(GEMMRT_ERROR_INTERNAL, "unknown policy %d", int(policy));
+}
+
+Status Selector::selectBatchInvariant(const GemmArgs &a,
+                                      const DeviceCaps *device,
+                                      Selection &out) const {
+  // One kernel for every M of (N, K): a row's reduction order then depends
+  // on nothing but K, so it is bitwise the same in any batch.
+  const ShapeEntry *e = a.k % 8 == 0 ? find(a.n, a.k) : nullptr;
+  const Variant *firstFull = nullptr, *firstRunnable = nullptr;
+  if (e)
+    for (const Variant *v : e->variants) {
+      if (v->mMin != 1 || v->mMax != kMaxDim)
+        continue;
+      if (!firstFull)
+        firstFull = v;
+      if (!deviceRuns(*v, device))
+        continue;
+      if (!firstRunnable)
+        firstRunnable = v;
+      if (!meetsRequirements(*v, a))
+        continue;
+      out.backend = Backend::Generated;
+      out.variant = v;
+      out.reason = Reason::Policy;
+      out.mLo = 1;
+      out.mHi = kMaxDim;
+      return Status::success();
+    }
+  if (!firstFull)
+    return makeError(GEMMRT_ERROR_UNSUPPORTED_SHAPE,
+                     "policy 'batch_invariant': no bundle variant of N=%lld "
+                     "K=%lld covers every M (1-max)%s (%s); compile one with "
+                     "gemm-compile --m-buckets 1-",
+                     (long long)a.n, (long long)a.k,
+                     a.k % 8 ? ", and K must be a multiple of 8" : "",
+                     coverageSummary(a.n, a.k).c_str());
+  if (!firstRunnable)
+    return makeError(GEMMRT_ERROR_UNSUPPORTED_DEVICE,
+                     "policy 'batch_invariant': the device is %s (compute "
+                     "capability %d.%d) but the variant for N=%lld K=%lld "
+                     "is built for %s (%s)",
+                     deviceChipName(device->ccMajor, device->ccMinor).c_str(),
+                     device->ccMajor, device->ccMinor, (long long)a.n,
+                     (long long)a.k, firstFull->chip.c_str(),
+                     firstFull->name.c_str());
+  Status s = checkVariantRequirements(*firstRunnable, a);
+  if (s.ok())
+    return makeError(GEMMRT_ERROR_INTERNAL,
+                     "requirement check disagreement for variant %s",
+                     firstRunnable->name.c_str());
+  return s.prefix("policy 'batch_invariant': ");
 }
 
 Status Selector::selectGenerated(const GemmArgs &a, const DeviceCaps *device,

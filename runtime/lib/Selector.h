@@ -21,7 +21,13 @@
 
 namespace gemmrt::impl {
 
-enum class Policy { Auto = 0, Generated = 1, CublasLt = 2, Reference = 3 };
+enum class Policy {
+  Auto = 0,
+  Generated = 1,
+  CublasLt = 2,
+  Reference = 3,
+  BatchInvariant = 4
+};
 enum class Backend { Generated, CublasLt, Reference };
 
 const char *policyName(Policy p);
@@ -95,6 +101,8 @@ private:
   const ShapeEntry *find(int64_t n, int64_t k) const;
   Status selectGenerated(const GemmArgs &a, const DeviceCaps *device,
                          Selection &out) const;
+  Status selectBatchInvariant(const GemmArgs &a, const DeviceCaps *device,
+                              Selection &out) const;
   void selectAuto(const GemmArgs &a, const DeviceCaps *device,
                   Selection &out) const;
   std::string coverageSummary(int64_t n, int64_t k) const;

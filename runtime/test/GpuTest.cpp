@@ -977,6 +977,55 @@ TEST_F(Gpu, GraphCaptureOfTheVeryFirstCall) {
 }
 
 //===----------------------------------------------------------------------===//
+// Batch invariance
+//===----------------------------------------------------------------------===//
+
+// Under policy batch_invariant every M of an (N, K) runs the bundle's 1-max
+// kernel, so the rows a call shares with a bigger batch are bitwise equal
+// to that batch's. GEMMRT_TEST_BUNDLE_INVARIANT: a gemm-compile bundle made
+// with --m-buckets 1- (scripts/compile-bundles.sh: out/bundles/dsv4-invariant).
+TEST_F(Gpu, BatchInvariantRowsAreBitwiseIdentical) {
+  const char *dir = std::getenv("GEMMRT_TEST_BUNDLE_INVARIANT");
+  if (!dir || !*dir)
+    GTEST_SKIP() << "GEMMRT_TEST_BUNDLE_INVARIANT is not set (a bundle "
+                    "compiled with gemm-compile --m-buckets 1-)";
+  Bundle b;
+  ASSERT_TRUE(loadBundle(dir, b).ok());
+  RuntimePtr rt = createRuntime({dir}, GEMMRT_POLICY_BATCH_INVARIANT);
+  const int64_t kBig = 1100; // several 128-row tiles and a tail
+  for (const Variant &v : b.variants) {
+    SCOPED_TRACE(v.name);
+    Problem big(kBig, v.n, v.k);
+    ASSERT_TRUE(big.randomize());
+    std::vector<float> full;
+    ASSERT_EQ(runAndDownload(rt.get(), big, nullptr, full), "");
+    std::vector<int64_t> rows = big.checkedRows();
+    EXPECT_EQ(checkAgainstFp64(big, full, rows, big.reference(rows)), "");
+    for (int64_t m : {1, 7, 64, 129, 1000}) {
+      Problem small(m, v.n, v.k);
+      ASSERT_TRUE(small.randomize());
+      // The first m rows of the big batch's x, the same weight.
+      small.x.assign(big.x.begin(), big.x.begin() + m * v.k);
+      small.y = big.y;
+      ASSERT_EQ(drv().cuMemcpyHtoD(small.dx->ptr, small.x.data(),
+                                   small.x.size() * 2),
+                CUDA_SUCCESS);
+      ASSERT_EQ(drv().cuMemcpyHtoD(small.dy->ptr, small.y.data(),
+                                   small.y.size() * 2),
+                CUDA_SUCCESS);
+      std::vector<float> part;
+      ASSERT_EQ(runAndDownload(rt.get(), small, nullptr, part), "");
+      size_t differ = 0;
+      for (int64_t r = 0; r < m; ++r)
+        differ += std::memcmp(&part[size_t(r * v.n)], &full[size_t(r * v.n)],
+                              size_t(v.n) * 4) != 0;
+      EXPECT_EQ(differ, 0u) << "M=" << m << ": rows differing from the M="
+                            << kBig << " batch";
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
 // Background compilation of uncovered shapes
 //===----------------------------------------------------------------------===//
 

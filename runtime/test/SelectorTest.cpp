@@ -498,3 +498,48 @@ TEST(ValidateArgs, EachBadArgumentNamesItself) {
     EXPECT_MESSAGE_HAS(s, c.expected);
   }
 }
+
+//===--- batch_invariant --------------------------------------------------===//
+
+TEST(SelectorBatchInvariant, OneVariantForEveryM) {
+  Fixture f;
+  BundleBuilder b;
+  b.variant(makeVariant(256, 4096, 1, kMaxDim));
+  f.add(b.build());
+  // The bucketed variants of the first bundle cover M=1 and M=100 but are
+  // never taken: every M gets the 1-max one.
+  for (int64_t m : std::vector<int64_t>{1, 7, 64, 65, 100, 256, 5000, kMaxDim}) {
+    Selection s = f.pick(Policy::BatchInvariant, args(m, 256, 4096));
+    EXPECT_EQ(s.backend, Backend::Generated);
+    ASSERT_NE(s.variant, nullptr);
+    EXPECT_EQ(s.variant->name, "n256_k4096_m1_" + std::to_string(kMaxDim));
+    EXPECT_EQ(s.tuning, nullptr) << "tuning entries do not apply";
+  }
+}
+
+TEST(SelectorBatchInvariant, NoFullRangeVariantIsAnError) {
+  Fixture f;
+  Status s = f.fail(Policy::BatchInvariant, args(16, 256, 4096));
+  EXPECT_EQ(s.code(), GEMMRT_ERROR_UNSUPPORTED_SHAPE);
+  EXPECT_MESSAGE_HAS(s, "policy 'batch_invariant'");
+  EXPECT_MESSAGE_HAS(s, "covers every M (1-max)");
+  EXPECT_MESSAGE_HAS(s, "--m-buckets 1-");
+  // No cuBLASLt fallback for an unknown shape either.
+  s = f.fail(Policy::BatchInvariant, args(16, 640, 4096));
+  EXPECT_EQ(s.code(), GEMMRT_ERROR_UNSUPPORTED_SHAPE);
+}
+
+TEST(SelectorBatchInvariant, DeviceAndRequirements) {
+  Fixture f;
+  BundleBuilder b;
+  b.variant(makeVariant(256, 4096, 1, kMaxDim));
+  f.add(b.build());
+  Status s = f.fail(Policy::BatchInvariant, args(16, 256, 4096), &kA100);
+  EXPECT_EQ(s.code(), GEMMRT_ERROR_UNSUPPORTED_DEVICE);
+  EXPECT_MESSAGE_HAS(s, "policy 'batch_invariant'");
+  GemmArgs a = args(16, 256, 4096);
+  a.x += 2; // not 16-byte aligned: TMA cannot read it
+  s = f.fail(Policy::BatchInvariant, a);
+  EXPECT_EQ(s.code(), GEMMRT_ERROR_MISALIGNED);
+  EXPECT_MESSAGE_HAS(s, "policy 'batch_invariant': ");
+}

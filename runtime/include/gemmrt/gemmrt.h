@@ -77,6 +77,12 @@ typedef enum gemmrt_policy {
   GEMMRT_POLICY_CUBLASLT = 2,
   /* Only the built-in fp32 reference kernel (slow, any shape/alignment). */
   GEMMRT_POLICY_REFERENCE = 3,
+  /* Batch-invariant results: every M of an (N, K) runs the same bundle
+     kernel, one whose M range is 1-max (gemm-compile --m-buckets 1-), so
+     each output row is bitwise the same whatever M the call has (how
+     requests were batched does not change them). No fallback: a shape
+     without such a variant is GEMMRT_ERROR_UNSUPPORTED_SHAPE. */
+  GEMMRT_POLICY_BATCH_INVARIANT = 4,
   /* Not a policy (see GEMMRT_STATUS_MAX_ENUM). */
   GEMMRT_POLICY_MAX_ENUM = 0x7fffffff
 } gemmrt_policy;

@@ -203,7 +203,8 @@ const std::map<std::string, gemmrt_policy> kPolicies = {
     {"auto", GEMMRT_POLICY_AUTO},
     {"generated", GEMMRT_POLICY_GENERATED},
     {"cublaslt", GEMMRT_POLICY_CUBLASLT},
-    {"reference", GEMMRT_POLICY_REFERENCE}};
+    {"reference", GEMMRT_POLICY_REFERENCE},
+    {"batch_invariant", GEMMRT_POLICY_BATCH_INVARIANT}};
 
 std::vector<std::string> splitList(const std::string &s) {
   std::vector<std::string> v;
@@ -260,7 +261,7 @@ Options parseArgs(int argc, char **argv) {
       for (const std::string &b : o.backends)
         if (!kPolicies.count(b))
           usage("unknown backend '" + b +
-                "' (generated, cublaslt, reference, auto)");
+                "' (generated, cublaslt, reference, auto, batch_invariant)");
       std::set<std::string> seen(o.backends.begin(), o.backends.end());
       if (seen.size() != o.backends.size() || o.backends.empty())
         usage("--backends: a non-empty list without repeats");

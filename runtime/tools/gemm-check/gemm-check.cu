@@ -253,7 +253,8 @@ int main(int argc, char **argv) {
       {"auto", GEMMRT_POLICY_AUTO},
       {"generated", GEMMRT_POLICY_GENERATED},
       {"cublaslt", GEMMRT_POLICY_CUBLASLT},
-      {"reference", GEMMRT_POLICY_REFERENCE}};
+      {"reference", GEMMRT_POLICY_REFERENCE},
+    {"batch_invariant", GEMMRT_POLICY_BATCH_INVARIANT}};
   if (!policies.count(policyName)) {
     usage();
     return 2;
