@@ -246,52 +246,54 @@ Status Selector::select(Policy policy, const GemmArgs &a,
 Status Selector::selectBatchInvariant(const GemmArgs &a,
                                       const DeviceCaps *device,
                                       Selection &out) const {
-  // One kernel for every M of (N, K): a row's reduction order then depends
-  // on nothing but K, so it is bitwise the same in any batch.
+  // One kernel for every M of (N, K): the variant starting at M=1 with the
+  // widest range (gemm-compile --m-buckets 1- gives one up to the most rows
+  // a grid can hold), chosen without looking at M or the operands, so a
+  // row's reduction order depends on nothing but K.
   const ShapeEntry *e = a.k % 8 == 0 ? find(a.n, a.k) : nullptr;
-  const Variant *firstFull = nullptr, *firstRunnable = nullptr;
+  const Variant *widest = nullptr, *widestAnyChip = nullptr;
   if (e)
     for (const Variant *v : e->variants) {
-      if (v->mMin != 1 || v->mMax != kMaxDim)
+      if (v->mMin != 1)
         continue;
-      if (!firstFull)
-        firstFull = v;
-      if (!deviceRuns(*v, device))
-        continue;
-      if (!firstRunnable)
-        firstRunnable = v;
-      if (!meetsRequirements(*v, a))
-        continue;
-      out.backend = Backend::Generated;
-      out.variant = v;
-      out.reason = Reason::Policy;
-      out.mLo = 1;
-      out.mHi = kMaxDim;
-      return Status::success();
+      if (!widestAnyChip || v->mMax > widestAnyChip->mMax)
+        widestAnyChip = v;
+      if (deviceRuns(*v, device) && (!widest || v->mMax > widest->mMax))
+        widest = v;
     }
-  if (!firstFull)
+  if (!widestAnyChip)
     return makeError(GEMMRT_ERROR_UNSUPPORTED_SHAPE,
                      "policy 'batch_invariant': no bundle variant of N=%lld "
-                     "K=%lld covers every M (1-max)%s (%s); compile one with "
-                     "gemm-compile --m-buckets 1-",
+                     "K=%lld starts at M=1%s (%s); compile one for every M "
+                     "with gemm-compile --m-buckets 1-",
                      (long long)a.n, (long long)a.k,
                      a.k % 8 ? ", and K must be a multiple of 8" : "",
                      coverageSummary(a.n, a.k).c_str());
-  if (!firstRunnable)
+  if (!widest)
     return makeError(GEMMRT_ERROR_UNSUPPORTED_DEVICE,
                      "policy 'batch_invariant': the device is %s (compute "
                      "capability %d.%d) but the variant for N=%lld K=%lld "
                      "is built for %s (%s)",
                      deviceChipName(device->ccMajor, device->ccMinor).c_str(),
                      device->ccMajor, device->ccMinor, (long long)a.n,
-                     (long long)a.k, firstFull->chip.c_str(),
-                     firstFull->name.c_str());
-  Status s = checkVariantRequirements(*firstRunnable, a);
-  if (s.ok())
-    return makeError(GEMMRT_ERROR_INTERNAL,
-                     "requirement check disagreement for variant %s",
-                     firstRunnable->name.c_str());
-  return s.prefix("policy 'batch_invariant': ");
+                     (long long)a.k, widestAnyChip->chip.c_str(),
+                     widestAnyChip->name.c_str());
+  if (!widest->covers(a.m))
+    return makeError(GEMMRT_ERROR_UNSUPPORTED_SHAPE,
+                     "policy 'batch_invariant': M=%lld is above the M range "
+                     "[1, %lld] of %s, the variant that serves every M of "
+                     "N=%lld K=%lld; compile one for every M with "
+                     "gemm-compile --m-buckets 1-",
+                     (long long)a.m, (long long)widest->mMax,
+                     widest->name.c_str(), (long long)a.n, (long long)a.k);
+  if (Status s = checkVariantRequirements(*widest, a); !s.ok())
+    return s.prefix("policy 'batch_invariant': ");
+  out.backend = Backend::Generated;
+  out.variant = widest;
+  out.reason = Reason::Policy;
+  out.mLo = 1;
+  out.mHi = widest->mMax;
+  return Status::success();
 }
 
 Status Selector::selectGenerated(const GemmArgs &a, const DeviceCaps *device,

@@ -517,16 +517,39 @@ TEST(SelectorBatchInvariant, OneVariantForEveryM) {
   }
 }
 
-TEST(SelectorBatchInvariant, NoFullRangeVariantIsAnError) {
-  Fixture f;
-  Status s = f.fail(Policy::BatchInvariant, args(16, 256, 4096));
+TEST(SelectorBatchInvariant, WidestVariantFromOneElseAnError) {
+  Fixture f; // 256x4096: [1,64] and [65,256]
+  // Without a 1-max variant the widest one starting at M=1 serves what it
+  // covers (still one kernel for those M) ...
+  Selection sel = f.pick(Policy::BatchInvariant, args(16, 256, 4096));
+  ASSERT_NE(sel.variant, nullptr);
+  EXPECT_EQ(sel.variant->name, "n256_k4096_m1_64");
+  // ... and a larger M is an error, not another kernel.
+  Status s = f.fail(Policy::BatchInvariant, args(100, 256, 4096));
   EXPECT_EQ(s.code(), GEMMRT_ERROR_UNSUPPORTED_SHAPE);
-  EXPECT_MESSAGE_HAS(s, "policy 'batch_invariant'");
-  EXPECT_MESSAGE_HAS(s, "covers every M (1-max)");
+  EXPECT_MESSAGE_HAS(s, "policy 'batch_invariant': M=100 is above the M "
+                        "range [1, 64] of n256_k4096_m1_64");
   EXPECT_MESSAGE_HAS(s, "--m-buckets 1-");
   // No cuBLASLt fallback for an unknown shape either.
   s = f.fail(Policy::BatchInvariant, args(16, 640, 4096));
   EXPECT_EQ(s.code(), GEMMRT_ERROR_UNSUPPORTED_SHAPE);
+  EXPECT_MESSAGE_HAS(s, "no bundle variant of N=640 K=4096 starts at M=1");
+  // Nor for K % 8 != 0.
+  s = f.fail(Policy::BatchInvariant, args(16, 256, 4100));
+  EXPECT_EQ(s.code(), GEMMRT_ERROR_UNSUPPORTED_SHAPE);
+  EXPECT_MESSAGE_HAS(s, "K must be a multiple of 8");
+}
+
+// A bundle compiled with --m-buckets 1- has m_max = 65535 * block_m (the
+// most M tiles a grid holds), not 2^31 - 1: still the widest.
+TEST(SelectorBatchInvariant, ClampedOpenRange) {
+  Fixture f;
+  BundleBuilder b;
+  b.variant(makeVariant(256, 4096, 1, 65535 * 128));
+  f.add(b.build());
+  Selection sel = f.pick(Policy::BatchInvariant, args(1000, 256, 4096));
+  ASSERT_NE(sel.variant, nullptr);
+  EXPECT_EQ(sel.variant->mMax, 65535 * 128);
 }
 
 TEST(SelectorBatchInvariant, DeviceAndRequirements) {
