@@ -1,5 +1,6 @@
 # -*- Python -*-
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -14,6 +15,9 @@ config.test_exec_root = os.path.join(config.gemmgen_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%shapes", os.path.join(config.test_source_root, "Inputs", "shapes")))
+config.substitutions.append(("%gemmgen_compiler_lib",
+                             os.path.join(config.gemmgen_obj_root, "lib", "libgemmgen_compiler.so")))
+config.substitutions.append(("%python", sys.executable))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
