@@ -175,7 +175,8 @@ def main():
     ap.add_argument("--modes", help=f"comma-separated subset of {','.join(PY_MODES + CXX_MODES)}")
     ap.add_argument("--jit", action="store_true",
                     help="use a copy of the bundle without cubins, so loading JIT-compiles the "
-                         "PTX and the disk cache matters")
+                         "PTX and the disk cache matters (the driver's own JIT cache is "
+                         "disabled in the children)")
     ap.add_argument("--log", action="store_true", help="GEMMRT_LOG=1 in the children (load lines kept)")
     ap.add_argument("--timeout", type=float, default=300, help="seconds per child (default 300)")
     ap.add_argument("--child", choices=["gemmgen", "torch"], help=argparse.SUPPRESS)
@@ -210,6 +211,10 @@ def main():
             base_env.pop(var, None)
         if a.log:
             base_env["GEMMRT_LOG"] = "1"
+        if a.jit:
+            # The driver keeps its own JIT cache (~/.nv/ComputeCache); with it
+            # on, "empty cache" would only measure gemmrt's cache being empty.
+            base_env["CUDA_CACHE_DISABLE"] = "1"
         warm_dirs = {"gemmgen": os.path.join(work, "cache-warm-py"),
                      "cxx": os.path.join(work, "cache-warm-cxx")}
         shape = ["--m", str(a.m), "--n", str(a.n), "--k", str(a.k)]
