@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <dlfcn.h>
+#include <unistd.h>
 #include <filesystem>
 #include <system_error>
 
@@ -62,42 +63,63 @@ BackgroundCompiler::BackgroundCompiler(std::string root, std::string library,
                                        Logger &log)
     : root_(std::move(root)), library_(std::move(library)), log_(log) {}
 
+/// True in a child of fork() after the worker started: the worker does not
+/// exist there, and the mutex and condition variables may be in any state.
+static bool inForkedChild(int workerPid) {
+  return workerPid != 0 && workerPid != int(getpid());
+}
+
 BackgroundCompiler::~BackgroundCompiler() {
+  if (inForkedChild(workerPid_)) {
+    (void)worker_.release(); // the thread is the parent's
+    (void)sync_.release();   // and so are the waiters on these
+    return;
+  }
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(sync_->mutex);
     stop_ = true;
     queue_.clear();
   }
-  wake_.notify_all();
-  if (worker_.joinable())
-    worker_.join(); // at most the one compilation in progress
+  sync_->wake.notify_all();
+  if (worker_)
+    worker_->join(); // at most the one compilation in progress
+
   // The library stays loaded: unloading LLVM at run time is not safe.
 }
 
 void BackgroundCompiler::request(const std::string &chip, int64_t n, int64_t k,
                                  int64_t mLo, int64_t mHi) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  // A forked child compiles nothing (CUDA does not work there either).
+  if (inForkedChild(workerPid_))
+    return;
+  std::lock_guard<std::mutex> lock(sync_->mutex);
   if (stop_ || !seen_.insert({chip, n, k, mLo, mHi}).second)
     return;
   ++counts_.requested;
   queue_.push_back({chip, n, k, mLo, mHi});
-  if (!worker_.joinable())
-    worker_ = std::thread([this] { run(); });
-  wake_.notify_one();
+  if (!worker_) {
+    workerPid_ = int(getpid());
+    worker_ = std::make_unique<std::thread>([this] { run(); });
+  }
+  sync_->wake.notify_one();
 }
 
 int BackgroundCompiler::wait(int timeoutMs) {
-  std::unique_lock<std::mutex> lock(mutex_);
+  if (inForkedChild(workerPid_))
+    return 0;
+  std::unique_lock<std::mutex> lock(sync_->mutex);
   auto drained = [this] { return queue_.empty() && busy_ == 0; };
   if (timeoutMs < 0)
-    idle_.wait(lock, drained);
+    sync_->idle.wait(lock, drained);
   else
-    idle_.wait_for(lock, std::chrono::milliseconds(timeoutMs), drained);
+    sync_->idle.wait_for(lock, std::chrono::milliseconds(timeoutMs), drained);
   return int(queue_.size()) + busy_;
 }
 
 BackgroundCompiler::Counts BackgroundCompiler::counts() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  if (inForkedChild(workerPid_))
+    return Counts();
+  std::lock_guard<std::mutex> lock(sync_->mutex);
   return counts_;
 }
 
@@ -176,9 +198,9 @@ std::string BackgroundCompiler::compile(const Request &r,
 }
 
 void BackgroundCompiler::run() {
-  std::unique_lock<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(sync_->mutex);
   for (;;) {
-    wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    sync_->wake.wait(lock, [this] { return stop_ || !queue_.empty(); });
     if (stop_)
       return;
     Request r = queue_.front();
@@ -218,7 +240,7 @@ void BackgroundCompiler::run() {
     --busy_;
     ++(compiled ? counts_.compiled : counts_.failed);
     if (queue_.empty() && busy_ == 0)
-      idle_.notify_all();
+      sync_->idle.notify_all();
   }
 }
 

@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -72,14 +73,23 @@ private:
   std::string root_, library_;
   Logger &log_;
 
-  std::mutex mutex_;
-  std::condition_variable wake_, idle_;
+  // On the heap so that a forked child can leave them alone: destroying a
+  // condition variable the parent's worker waits on would block forever.
+  struct Sync {
+    std::mutex mutex;
+    std::condition_variable wake, idle;
+  };
+  std::unique_ptr<Sync> sync_ = std::make_unique<Sync>();
   std::deque<Request> queue_;
   std::set<std::tuple<std::string, int64_t, int64_t, int64_t, int64_t>> seen_;
   int busy_ = 0;
   bool stop_ = false;
   Counts counts_;
-  std::thread worker_;
+  // The worker and the process that started it: a child of fork() has the
+  // object but not the thread (nor usable locks), so there every method
+  // returns at once and the destructor leaves the thread object alone.
+  std::unique_ptr<std::thread> worker_;
+  int workerPid_ = 0;
 
   // Only the worker thread touches these.
   bool libraryTried_ = false;

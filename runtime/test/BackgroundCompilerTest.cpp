@@ -22,6 +22,9 @@
 #include <chrono>
 #include <thread>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace gemmrt::impl;
 using namespace gemmrt::test;
 
@@ -243,4 +246,31 @@ TEST_F(BackgroundCompilerTest, RealCompilerLibrary) {
   EXPECT_NE(std::string(buf).find("backend=cublaslt"), std::string::npos)
       << buf;
   gemmrt_destroy(rt);
+}
+
+// A process that forks after the worker started: in the child the queue is
+// off (requests are dropped, nothing waits, destroying it does not join the
+// parent's thread) and the child exits cleanly; the parent goes on.
+TEST_F(BackgroundCompilerTest, ForkedChildCompilesNothingAndExitsCleanly) {
+  auto c = std::make_unique<BackgroundCompiler>(root(), GEMMRT_FAKE_COMPILER,
+                                                log);
+  c->request("sm_90a", 384, 7168, 1, 64);
+  ASSERT_EQ(c->wait(-1), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    c->request("sm_90a", 256, 4096, 1, 64);
+    bool ok = c->wait(-1) == 0 &&
+              !fs::exists(tmp / "jit/sm_90a/n256_k4096_m1_64");
+    c.reset();
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "child status " << status;
+  c->request("sm_90a", 512, 4096, 1, 64);
+  EXPECT_EQ(c->wait(-1), 0);
+  EXPECT_EQ(c->counts().compiled, 2);
+  EXPECT_TRUE(fs::exists(tmp / "jit/sm_90a/n512_k4096_m1_64/manifest.json"));
 }
