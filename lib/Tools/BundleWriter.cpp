@@ -239,7 +239,8 @@ std::string gemm::findDefaultPtxas() {
   return "";
 }
 
-LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir) {
+LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir,
+                                size_t *variantCount) {
   auto error = [&](const Twine &msg) {
     if (o.error)
       o.error(msg.str());
@@ -396,5 +397,7 @@ LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir) {
   }
   if (hadOld)
     llvm::sys::fs::remove_directories(oldDir);
+  if (variantCount)
+    *variantCount = variants.size();
   return success();
 }

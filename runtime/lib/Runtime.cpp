@@ -59,13 +59,16 @@ Status Runtime::create(const std::vector<std::string> &bundleDirs,
               : "absent"));
   }
   if (rt->log_.enabled()) {
-    rt->log_.line(formatString(
-        "%zu bundle(s) from background compilation in '%s/compiled'; background "
-        "compilation %s",
-        rt->bundles_.size() - explicitBundles, env.cacheDir.c_str(),
-        rt->compiler_ ? (env.compiler.empty() ? "on" : ("on ('" + env.compiler + "')").c_str())
-                      : (env.cacheDir.empty() ? "off (no disk cache)"
-                                              : "off (GEMMRT_COMPILER)")));
+    std::string state = "on";
+    if (!rt->compiler_)
+      state = env.cacheDir.empty() ? "off (no disk cache)"
+                                   : "off (GEMMRT_COMPILER)";
+    else if (!env.compiler.empty())
+      state += " ('" + env.compiler + "')";
+    rt->log_.line(formatString("%zu bundle(s) from background compilation in "
+                               "'%s/compiled'; background compilation %s",
+                               rt->bundles_.size() - explicitBundles,
+                               env.cacheDir.c_str(), state.c_str()));
     for (const std::string &why : skippedJit)
       rt->log_.line("skipped a background-compiled bundle: " + why);
   }

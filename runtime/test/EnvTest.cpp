@@ -116,3 +116,21 @@ TEST(Env, BadBackendFailsTheWholeRead) {
   EnvConfig cfg;
   EXPECT_EQ(readEnvConfig(env.fn(), cfg).code(), GEMMRT_ERROR_INVALID_ARGUMENT);
 }
+
+TEST(Env, CompilerLibrary) {
+  FakeEnv env;
+  EnvConfig cfg;
+  ASSERT_TRUE(readEnvConfig(env.fn(), cfg).ok());
+  EXPECT_EQ(cfg.compiler, "");
+  EXPECT_FALSE(cfg.compilerOff);
+  env.vars = {{"GEMMRT_COMPILER", "/opt/gemmgen/lib/libgemmgen_compiler.so"}};
+  ASSERT_TRUE(readEnvConfig(env.fn(), cfg).ok());
+  EXPECT_EQ(cfg.compiler, "/opt/gemmgen/lib/libgemmgen_compiler.so");
+  EXPECT_FALSE(cfg.compilerOff);
+  for (const char *off : {"off", "OFF", "0", "false", "no"}) {
+    env.vars = {{"GEMMRT_COMPILER", off}};
+    ASSERT_TRUE(readEnvConfig(env.fn(), cfg).ok());
+    EXPECT_TRUE(cfg.compilerOff) << off;
+    EXPECT_EQ(cfg.compiler, "") << off;
+  }
+}

@@ -9,49 +9,25 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "gemmgen/Conversion/GemmToKernel/GemmToKernel.h"
 #include "gemmgen/Dialect/Gemm/IR/Gemm.h"
 #include "gemmgen/Dialect/Gemm/Transforms/Passes.h"
-#include "gemmgen/Pipelines/Pipelines.h"
-#include "gemmgen/Registration/Registration.h"
 #include "gemmgen/Tools/BundleWriter.h"
 #include "gemmgen/Tools/ShapeList.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/AsmParser/AsmParser.h"
-#include "mlir/IR/Verifier.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Program.h"
-#include "llvm/Support/SHA256.h"
-#include "llvm/Support/ThreadPool.h"
-#include "llvm/Support/Threading.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <atomic>
-#include <set>
 #include <chrono>
-#include <limits>
-#include <mutex>
 
 using namespace mlir;
 namespace cl = llvm::cl;
-namespace json = llvm::json;
 
 static cl::OptionCategory category("gemm-compile options");
 static cl::opt<std::string> shapeFile(cl::Positional,
@@ -183,7 +159,8 @@ int main(int argc, char **argv) {
   options.error = [](const std::string &msg) { report(msg); };
 
   auto wallStart = std::chrono::steady_clock::now();
-  if (failed(gemm::writeBundle(options, outDir))) {
+  size_t written = 0;
+  if (failed(gemm::writeBundle(options, outDir, &written))) {
     llvm::errs() << "gemm-compile: no bundle written\n";
     return 1;
   }
@@ -192,9 +169,7 @@ int main(int argc, char **argv) {
                     .count();
   if (!quiet)
     llvm::outs() << llvm::formatv(
-        "wrote {0} with {1} variants in {2:f1} s{3}\n", outDir,
-        options.buckets.size() *
-            std::set<std::pair<int64_t, int64_t>>(nk.begin(), nk.end()).size(),
-        wall, options.ptxas.empty() ? " (no ptxas: PTX only)" : "");
+        "wrote {0} with {1} variants in {2:f1} s{3}\n", outDir, written, wall,
+        options.ptxas.empty() ? " (no ptxas: PTX only)" : "");
   return 0;
 }

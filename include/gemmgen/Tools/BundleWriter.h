@@ -48,7 +48,9 @@ std::string findDefaultPtxas();
 /// Compiles every variant and writes the bundle directory `outDir`
 /// (replacing an existing one only once the new one is complete). Every
 /// problem goes to options.error; returns failure if there was any.
-LogicalResult writeBundle(const BundleOptions &options, StringRef outDir);
+/// `variantCount`, when given, gets the number of variants written.
+LogicalResult writeBundle(const BundleOptions &options, StringRef outDir,
+                          size_t *variantCount = nullptr);
 
 } // namespace mlir::gemm
 
