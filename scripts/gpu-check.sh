@@ -94,7 +94,7 @@ done
 echo "## runtime GPU tests" | tee -a "$OUT/gpu-check.txt"
 GEMMRT_TEST_BUNDLE=$top/out/bundles/odd GEMMRT_TEST_BUNDLE_DSV4=$top/out/bundles/dsv4 \
   GEMMRT_TEST_BUNDLE_INVARIANT=$top/out/bundles/dsv4-invariant \
-  timeout 240 ctest --test-dir build-rt -L gpu --timeout 40 --output-on-failure 2>&1 | tail -60 | tee -a "$OUT/gpu-check.txt"
+  timeout 400 ctest --test-dir build-rt -L gpu --timeout 120 --output-on-failure 2>&1 | tail -60 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 # The concurrency tests again with the runtime built under ThreadSanitizer

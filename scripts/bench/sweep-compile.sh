@@ -4,7 +4,11 @@
 # scripts/bench/sweep-run.sh times them all on the GPU machine. The sweep
 # is how the analytic model of gemm-select-config is checked and adjusted.
 #   scripts/bench/sweep-compile.sh "384x7168 2048x4096" "1,16,64" 1-64
-# (SWEEP_BM="64 128" adds block_m = 128.)
+# The grid: SWEEP_BM (default 64), SWEEP_BN (32 64 128), SWEEP_BK (64 128),
+# SWEEP_SPLIT (1 2 4 8), SWEEP_CM (cluster_m, 1; 2 only without split-K).
+# Large M, with and without the y multicast:
+#   SWEEP_BM=128 SWEEP_BN="128 192 256" SWEEP_BK=64 SWEEP_SPLIT=1 \
+#   SWEEP_CM="1 2" scripts/bench/sweep-compile.sh "2048x7168" "1100,4096" 1025-
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -17,16 +21,20 @@ for nk in $nks; do
   mkdir -p out/sweep/$nk
   echo "{\"nk\": [[$n, $k]], \"m\": [$ms]}" > out/sweep/$nk/shapes.json
   for bm in ${SWEEP_BM:-64}; do
-    for bn in 32 64 128; do
-      for bk in 64 128; do
+    for bn in ${SWEEP_BN:-32 64 128}; do
+      for bk in ${SWEEP_BK:-64 128}; do
         stage=$(( (bm + bn) * bk * 2 ))
         stages=$(( (232448 - 1024) / (stage + 16) )); [ $stages -gt 8 ] && stages=8
-        for split in 1 2 4 8; do
+        for split in ${SWEEP_SPLIT:-1 2 4 8}; do
           [ $(( 4 * bm * bn )) -gt $(( stages * stage )) ] && [ $split -gt 1 ] && continue
           red=none; [ $split -gt 1 ] && red=cluster
-          tag=m${bm}n${bn}k${bk}s${stages}x${split}
-          cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = warp_specialized, split_k = $split, reduction = $red, cluster_m = 1, cluster_n = 1, raster = along_n>"
-          build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag
+          for cm in ${SWEEP_CM:-1}; do
+            [ $cm -gt 1 ] && [ $split -gt 1 ] && continue
+            tag=m${bm}n${bn}k${bk}s${stages}x${split}
+            [ $cm -gt 1 ] && tag=${tag}c${cm}
+            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = warp_specialized, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = 1, raster = along_n>"
+            build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag
+          done
         done
       done
     done

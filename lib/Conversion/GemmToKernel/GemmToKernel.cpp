@@ -45,9 +45,23 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
            << "split_k reduction '"
            << stringifyReductionKind(config->getReduction())
            << "' is not supported by gemm-to-kernel yet (use 'cluster')";
-  if (config->getClusterM() != 1 || config->getClusterN() != 1)
-    return op.emitOpError("thread-block clusters are not supported by "
-                          "gemm-to-kernel yet");
+  if (config->getClusterN() != 1)
+    return op.emitOpError("cluster_n > 1 (sharing the x tile) is not "
+                          "supported by gemm-to-kernel yet; use cluster_m");
+  if (int64_t cm = config->getClusterM(); cm > 1) {
+    // The CTAs of a cluster along M share one y tile: each loads a slice of
+    // block_n / cluster_m rows and multicasts it to all. A slice must be a
+    // whole number of 8-row swizzle atoms.
+    if (config->getSplitK() != 1)
+      return op.emitOpError("cluster_m > 1 needs split_k = 1 (the cluster "
+                            "is either the split or the multicast group)");
+    if (config->getBlockN() % (8 * cm) != 0)
+      return op.emitOpError()
+             << "cluster_m = " << cm << " needs block_n to be a multiple of "
+             << 8 * cm << " (each CTA multicasts block_n / cluster_m rows "
+             << "of y, whole 8-row swizzle atoms), got "
+             << config->getBlockN();
+  }
   auto func = op->getParentOfType<FunctionOpInterface>();
   if (!func)
     return op.emitOpError("must be inside a function (it names the kernel)");
@@ -68,7 +82,9 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   auto [mMin, mMax] = op.getMBucket();
   // The grid's y dimension (M tiles) is at most 65535 blocks: that bounds
   // the M this kernel can serve, whatever the bucket asked for.
-  mMax = std::min<int64_t>(mMax, 65535 * config->getBlockM());
+  // A cluster along M needs whole clusters: the grid is rounded up.
+  int64_t maxTiles = 65535 / config->getClusterM() * config->getClusterM();
+  mMax = std::min<int64_t>(mMax, maxTiles * config->getBlockM());
   info.append("m_min", builder.getI64IntegerAttr(mMin));
   info.append("m_max", builder.getI64IntegerAttr(mMax));
   info.append("config", *config);

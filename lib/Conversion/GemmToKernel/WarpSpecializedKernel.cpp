@@ -45,6 +45,8 @@ public:
     stages = config.getStages();
     consumers = blockM / 64;
     splitK = config.getSplitK();
+    clusterM = config.getClusterM();
+    yRows = blockN / clusterM;
     chunks = blockK / 64;
     kTiles = (k + blockK - 1) / blockK;
     workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
@@ -105,6 +107,21 @@ private:
     return arith::OrIOp::create(b, start, cI64(hi));
   }
 
+  /// Arrives on barrier `index` of `group` in the shared memory of cluster
+  /// CTA `rank`. Release at CTA scope is enough (as in CUTLASS): the
+  /// consumers only read the slot, and cluster scope made every k-step wait
+  /// for the release.
+  void remoteArrive(Value group, Value index, Value rank) {
+    auto sharedPtr = LLVM::LLVMPointerType::get(ctx, 3);
+    auto clusterPtr = LLVM::LLVMPointerType::get(ctx, 7);
+    Value addr = nvgpu::MBarrierGetOp::create(b, b.getI32Type(), group, index);
+    Value local = LLVM::IntToPtrOp::create(b, sharedPtr, addr);
+    Value r32 = arith::IndexCastOp::create(b, b.getI32Type(), rank);
+    Value remote = NVVM::MapaOp::create(b, clusterPtr, local, r32);
+    NVVM::MBarrierArriveOp::create(b, Type(), remote, Value(),
+                                   NVVM::MemScopeKind::CTA, false);
+  }
+
   void buildKRange();
   void buildProducer();
   void buildConsumer(Value tid, Value wg);
@@ -112,6 +129,7 @@ private:
   /// writes register pair p (masked).
   void buildFragmentPositions(Value cw, Value ltid);
   void storePair(int64_t p, Value e0, Value e1);
+  void storePairAt(Value p, Value e0, Value e1, Value valid);
   void buildEpilogue(Value acc);
   void buildClusterReduction(Value acc, Value cw, Value ltid);
 
@@ -120,6 +138,9 @@ private:
   ConfigAttr config;
   int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
   int64_t splitK;
+  // CTAs along M per cluster, and the rows of y each of them loads (and
+  // multicasts to the others).
+  int64_t clusterM, yRows;
   gpu::AddressSpaceAttr workgroup;
 
   // Values shared by the parts of the kernel.
@@ -127,6 +148,8 @@ private:
   Value smem, pad, alignedBase, full, empty, m0, n0, isThread0;
   // This CTA's share of the K tiles (all of them without split-K).
   Value kBegin, kCount, splitRank;
+  // Rank of this CTA in its multicast cluster (cluster_m > 1).
+  Value clusterRank;
   // Fragment positions (buildFragmentPositions).
   Value colBase, rowOk[2], rowOff[2];
 };
@@ -139,7 +162,7 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
   descX = UnrealizedConversionCastOp::create(b, descType(blockM),
                                              entry.getArgument(0))
               .getResult(0);
-  descY = UnrealizedConversionCastOp::create(b, descType(blockN),
+  descY = UnrealizedConversionCastOp::create(b, descType(yRows),
                                              entry.getArgument(1))
               .getResult(0);
   outPtr = entry.getArgument(2);
@@ -174,16 +197,29 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(init.thenBlock());
     for (int64_t s = 0; s < stages; ++s) {
-      // full: the producer's expect_tx arrival plus the TMA bytes;
-      // empty: one arrival per consumer warpgroup.
+      // full: the producer's expect_tx arrival plus the TMA bytes (its own
+      // and those the other CTAs of the cluster multicast here);
+      // empty: one arrival per consumer warpgroup of every CTA of the
+      // cluster, since every CTA's loads write every CTA's slot.
       nvgpu::MBarrierInitOp::create(b, full, cIdx(1), cIdx(s), Value());
-      nvgpu::MBarrierInitOp::create(b, empty, cIdx(consumers), cIdx(s),
-                                    Value());
+      nvgpu::MBarrierInitOp::create(b, empty, cIdx(consumers * clusterM),
+                                    cIdx(s), Value());
     }
     nvgpu::TmaPrefetchOp::create(b, descX, Value());
     nvgpu::TmaPrefetchOp::create(b, descY, Value());
+    if (clusterM > 1)
+      NVVM::FenceMbarrierInitOp::create(b);
   }
-  gpu::BarrierOp::create(b);
+  if (clusterM > 1) {
+    // The other CTAs' multicasts and arrivals may only start once every
+    // barrier of the cluster is initialized.
+    clusterRank = arith::IndexCastOp::create(
+        b, b.getIndexType(), NVVM::ClusterId::create(b, b.getI32Type()));
+    NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
+    NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
+  } else {
+    gpu::BarrierOp::create(b);
+  }
 
   Value isProducer =
       arith::CmpIOp::create(b, arith::CmpIPredicate::eq, wg, cIdx(0));
@@ -194,6 +230,12 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
     buildProducer();
     b.setInsertionPointToStart(roles.elseBlock());
     buildConsumer(tid, wg);
+  }
+  if (clusterM > 1) {
+    // The other CTAs still arrive on this CTA's empty barriers until their
+    // last k-step: keep its shared memory until the whole cluster is done.
+    NVVM::ClusterArriveOp::create(b, UnitAttr());
+    NVVM::ClusterWaitOp::create(b, UnitAttr());
   }
   gpu::ReturnOp::create(b);
 }
@@ -235,6 +277,9 @@ void WarpSpecializedBuilder::buildProducer() {
   Value ticks = cIdx(10000000);
   nvgpu::MBarrierTryWaitParityOp::create(b, empty, notParity, ticks, s);
   int64_t txBytes = (blockM + blockN) * blockK * 2;
+  Value mask;
+  if (clusterM > 1)
+    mask = arith::ConstantIntOp::create(b, (1 << clusterM) - 1, 16);
   nvgpu::MBarrierArriveExpectTxOp::create(b, full, cIdx(txBytes), s, Value());
   Value kBase = arith::MulIOp::create(
       b, arith::AddIOp::create(b, kBegin, kt), cIdx(blockK));
@@ -245,11 +290,20 @@ void WarpSpecializedBuilder::buildProducer() {
                                         ValueRange());
     nvgpu::TmaAsyncLoadOp::create(b, dstX, full, descX, ValueRange{kc, m0}, s,
                                   Value(), Value());
+    // This CTA's slice of the y tile, multicast to the same place in every
+    // CTA of the cluster.
     Value offY = arith::AddIOp::create(b, pad, yChunkOffset(s, j));
-    Value dstY = memref::ViewOp::create(b, chunkType(blockN), smem, offY,
+    Value nY = n0;
+    if (clusterM > 1) {
+      offY = arith::AddIOp::create(
+          b, offY, arith::MulIOp::create(b, clusterRank, cIdx(yRows * 128)));
+      nY = arith::AddIOp::create(
+          b, n0, arith::MulIOp::create(b, clusterRank, cIdx(yRows)));
+    }
+    Value dstY = memref::ViewOp::create(b, chunkType(yRows), smem, offY,
                                         ValueRange());
-    nvgpu::TmaAsyncLoadOp::create(b, dstY, full, descY, ValueRange{kc, n0}, s,
-                                  Value(), Value());
+    nvgpu::TmaAsyncLoadOp::create(b, dstY, full, descY, ValueRange{kc, nY}, s,
+                                  mask, Value());
   }
 }
 
@@ -266,58 +320,74 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
 
   auto accType = LLVM::LLVMStructType::getLiteral(
       ctx, SmallVector<Type>(blockN / 2, b.getF32Type()));
-  Value acc0 = LLVM::ZeroOp::create(b, accType);
   auto shape = NVVM::MMAShapeAttr::get(ctx, 64, blockN, 16);
   Value ticks = cIdx(10000000);
 
+  // One k-step: wait for the slot, issue its wgmma group, keep one group in
+  // flight. The first step starts from scale-d = 0 on an undefined
+  // accumulator, so nothing writes the accumulator registers before the
+  // first wgmma (zero-initializing them made ptxas inject warpgroup.arrive,
+  // C7519), and it is emitted here, before the loop: left to LLVM, the
+  // loop's `kt > 0` release condition got the first iteration peeled, and
+  // in the peeled shape ptxas serialized every wgmma (C7520).
+  auto step = [&](Value kt, Value acc, bool first) {
+    auto [s, parity] = slotAndParity(kt);
+    nvgpu::MBarrierTryWaitParityOp::create(b, full, parity, ticks, s);
+    NVVM::WgmmaFenceAlignedOp::create(b);
+    for (int64_t j = 0; j < chunks; ++j) {
+      Value xAddr = arith::AddIOp::create(
+          b, alignedBase,
+          arith::AddIOp::create(b, xChunkOffset(s, j), rowsOff));
+      Value yAddr = arith::AddIOp::create(b, alignedBase, yChunkOffset(s, j));
+      Value descA = smemDescriptor(xAddr);
+      Value descB = smemDescriptor(yAddr);
+      for (int64_t kk = 0; kk < 4; ++kk) {
+        // +32 bytes (2 in descriptor units) per k16 step inside the
+        // 128-byte swizzled row.
+        Value da = kk ? arith::AddIOp::create(b, descA, cI64(2 * kk)) : descA;
+        Value db = kk ? arith::AddIOp::create(b, descB, cI64(2 * kk)) : descB;
+        bool zero = first && j == 0 && kk == 0;
+        acc = NVVM::WgmmaMmaAsyncOp::create(
+            b, accType, acc, da, db, shape, NVVM::WGMMATypes::bf16,
+            NVVM::WGMMATypes::bf16, NVVM::WGMMATypes::f32,
+            zero ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
+            NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+            NVVM::MMALayout::row, NVVM::MMALayout::col, /*satfinite=*/nullptr);
+      }
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b);
+    NVVM::WgmmaWaitGroupSyncOp::create(b, 1);
+    return acc;
+  };
+
+  Value acc0 = step(cIdx(0), LLVM::UndefOp::create(b, accType), true);
   auto loop = scf::ForOp::create(
-      b, cIdx(0), kCount, cIdx(1), ValueRange{acc0},
+      b, cIdx(1), kCount, cIdx(1), ValueRange{acc0},
       [&](OpBuilder &ob, Location loc, Value kt, ValueRange iter) {
         // Build the body with the class's builder, placed in the loop.
         OpBuilder::InsertionGuard bodyGuard(b);
         b.setInsertionPoint(ob.getInsertionBlock(), ob.getInsertionPoint());
-        auto [s, parity] = slotAndParity(kt);
-        nvgpu::MBarrierTryWaitParityOp::create(b, full, parity, ticks, s);
-        Value acc = iter[0];
-        NVVM::WgmmaFenceAlignedOp::create(b);
-        for (int64_t j = 0; j < chunks; ++j) {
-          Value xAddr = arith::AddIOp::create(
-              b, alignedBase,
-              arith::AddIOp::create(b, xChunkOffset(s, j), rowsOff));
-          Value yAddr =
-              arith::AddIOp::create(b, alignedBase, yChunkOffset(s, j));
-          Value descA = smemDescriptor(xAddr);
-          Value descB = smemDescriptor(yAddr);
-          for (int64_t kk = 0; kk < 4; ++kk) {
-            // +32 bytes (2 in descriptor units) per k16 step inside the
-            // 128-byte swizzled row.
-            Value da = kk ? arith::AddIOp::create(b, descA, cI64(2 * kk))
-                          : descA;
-            Value db = kk ? arith::AddIOp::create(b, descB, cI64(2 * kk))
-                          : descB;
-            acc = NVVM::WgmmaMmaAsyncOp::create(
-                b, accType, acc, da, db, shape, NVVM::WGMMATypes::bf16,
-                NVVM::WGMMATypes::bf16, NVVM::WGMMATypes::f32,
-                NVVM::WGMMAScaleOut::one, NVVM::WGMMAScaleIn::one,
-                NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
-                NVVM::MMALayout::col, /*satfinite=*/nullptr);
-          }
-        }
-        NVVM::WgmmaGroupSyncAlignedOp::create(b);
-        // Keep one group in flight; the one before it has retired, so its
-        // slot goes back to the producer.
-        NVVM::WgmmaWaitGroupSyncOp::create(b, 1);
-        Value notFirst =
-            arith::CmpIOp::create(b, arith::CmpIPredicate::ugt, kt, cIdx(0));
-        Value release = arith::AndIOp::create(b, notFirst, isLeader);
-        auto relIf = scf::IfOp::create(b, release, /*withElseRegion=*/false);
+        Value acc = step(kt, iter[0], false);
+        // The group before this one has retired: its slot goes back to the
+        // producer (one arrival per warpgroup).
+        // With a cluster, thread r of the warpgroup arrives on CTA r's.
+        Value releases =
+            clusterM == 1
+                ? isLeader
+                : arith::CmpIOp::create(b, arith::CmpIPredicate::ult, ltid,
+                                        cIdx(clusterM))
+                      .getResult();
+        auto relIf = scf::IfOp::create(b, releases, /*withElseRegion=*/false);
         {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(relIf.thenBlock());
           Value prev = arith::RemUIOp::create(
               b, arith::AddIOp::create(b, kt, cIdx(stages - 1)),
               cIdx(stages));
-          nvgpu::MBarrierArriveOp::create(b, empty, prev);
+          if (clusterM == 1)
+            nvgpu::MBarrierArriveOp::create(b, empty, prev);
+          else
+            remoteArrive(empty, prev, ltid);
         }
         scf::YieldOp::create(b, acc);
       });
@@ -394,6 +464,54 @@ void WarpSpecializedBuilder::storePair(int64_t p, Value e0, Value e1) {
   });
 }
 
+void WarpSpecializedBuilder::storePairAt(Value p, Value e0, Value e1,
+                                         Value valid) {
+  // storePair for a pair index known only at run time: the row half and
+  // the column come from p.
+  Type f32 = b.getF32Type();
+  Type ptrType = LLVM::LLVMPointerType::get(ctx);
+  Value odd = arith::IndexCastOp::create(
+      b, b.getI1Type(), arith::RemUIOp::create(b, p, cIdx(2)));
+  Value rowOkP = arith::SelectOp::create(b, odd, rowOk[1], rowOk[0]);
+  Value rowOffP = arith::SelectOp::create(b, odd, rowOff[1], rowOff[0]);
+  Value col = arith::AddIOp::create(
+      b, colBase,
+      arith::MulIOp::create(b, arith::DivUIOp::create(b, p, cIdx(2)), cIdx(8)));
+  Value col64 = arith::IndexCastOp::create(b, b.getI64Type(), col);
+  Value off = arith::AddIOp::create(b, rowOffP, col64);
+  Value ok = arith::AndIOp::create(
+      b, arith::AndIOp::create(b, valid, rowOkP),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, cIdx(n)));
+  auto storeIf = [&](Value cond, function_ref<void()> body) {
+    auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    body();
+  };
+  if (n % 2 == 0) {
+    storeIf(ok, [&] {
+      auto vec2 = VectorType::get({2}, f32);
+      Value v = vector::FromElementsOp::create(b, vec2, ValueRange{e0, e1});
+      Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
+      LLVM::StoreOp::create(b, v, ptr, /*alignment=*/8);
+    });
+    return;
+  }
+  storeIf(ok, [&] {
+    Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
+    LLVM::StoreOp::create(b, e0, ptr, /*alignment=*/4);
+  });
+  Value col1 = arith::AddIOp::create(b, col, cIdx(1));
+  Value ok1 = arith::AndIOp::create(
+      b, arith::AndIOp::create(b, valid, rowOkP),
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col1, cIdx(n)));
+  storeIf(ok1, [&] {
+    Value off1 = arith::AddIOp::create(b, off, cI64(1));
+    Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off1});
+    LLVM::StoreOp::create(b, e1, ptr, /*alignment=*/4);
+  });
+}
+
 void WarpSpecializedBuilder::buildEpilogue(Value acc) {
   for (int64_t p = 0; p < blockN / 4; ++p)
     storePair(p, LLVM::ExtractValueOp::create(b, acc, 2 * p),
@@ -438,27 +556,54 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
   NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
 
+  // Rank r owns the register pairs p = r, r + split_k, r + 2 split_k, ...
+  // All their loads are issued before any sum or store, without branches:
+  // remote loads are slow, and a branch per pair made each one wait for
+  // the previous pair's.
   SmallVector<Value> ranks;
   for (int64_t r = 0; r < splitK; ++r)
     ranks.push_back(arith::ConstantIntOp::create(b, r, 32));
-  auto reduce = [&](int64_t i) {
-    Value local = slot(i);
-    Value sum;
-    for (int64_t r = 0; r < splitK; ++r) {
-      Value remote = NVVM::MapaOp::create(b, clusterPtr, local, ranks[r]);
-      Value v = LLVM::LoadOp::create(b, f32, remote, /*alignment=*/4);
-      sum = sum ? arith::AddFOp::create(b, sum, v).getResult() : v;
-    }
-    return sum;
+  int64_t pairs = blockN / 4;
+  int64_t perRank = (pairs + splitK - 1) / splitK;
+  auto slotAt = [&](Value i) {
+    Value i64 = arith::IndexCastOp::create(b, b.getI64Type(), i);
+    Value idx = arith::AddIOp::create(
+        b, thread64, arith::MulIOp::create(b, i64, cI64(consumerThreads)));
+    return LLVM::GEPOp::create(b, sharedPtr, f32, basePtr, ValueRange{idx})
+        .getResult();
   };
+  struct Owned {
+    Value p, valid;
+    SmallVector<Value> parts[2];
+  };
+  SmallVector<Owned> owned(perRank);
+  for (int64_t j = 0; j < perRank; ++j) {
+    Owned &o = owned[j];
+    o.p = arith::AddIOp::create(b, splitRank, cIdx(j * splitK));
+    // A pair past the tile (pairs % split_k != 0) reads the last pair and
+    // stores nothing.
+    o.valid = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, o.p,
+                                    cIdx(pairs));
+    Value pc = arith::MinUIOp::create(b, o.p, cIdx(pairs - 1));
+    for (int64_t e = 0; e < 2; ++e) {
+      Value local = slotAt(arith::AddIOp::create(
+          b, arith::MulIOp::create(b, pc, cIdx(2)), cIdx(e)));
+      for (int64_t r = 0; r < splitK; ++r) {
+        Value remote = NVVM::MapaOp::create(b, clusterPtr, local, ranks[r]);
+        o.parts[e].push_back(
+            LLVM::LoadOp::create(b, f32, remote, /*alignment=*/4));
+      }
+    }
+  }
   (void)i32;
-  for (int64_t p = 0; p < blockN / 4; ++p) {
-    Value mine = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, splitRank,
-                                       cIdx(p % splitK));
-    auto ifOp = scf::IfOp::create(b, mine, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    storePair(p, reduce(2 * p), reduce(2 * p + 1));
+  for (Owned &o : owned) {
+    Value sums[2];
+    for (int64_t e = 0; e < 2; ++e) {
+      sums[e] = o.parts[e][0];
+      for (int64_t r = 1; r < splitK; ++r)
+        sums[e] = arith::AddFOp::create(b, sums[e], o.parts[e][r]);
+    }
+    storePairAt(o.p, sums[0], sums[1], o.valid);
   }
   // Keep this CTA's shared memory alive until every rank has read it.
   NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
@@ -500,13 +645,15 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   grid.append("split_k", b.getI64IntegerAttr(config.getSplitK()));
   info.append("grid", grid.getDictionary(ctx));
   info.append("block", b.getI64ArrayAttr({threads, 1, 1}));
-  info.append("cluster", b.getI64ArrayAttr({1, 1, config.getSplitK()}));
+  info.append("cluster", b.getI64ArrayAttr(
+                             {1, config.getClusterM(), config.getSplitK()}));
   info.append("dynamic_smem_bytes",
               b.getI64IntegerAttr(config.getSharedMemoryBytes()));
   info.append("params",
               b.getArrayAttr(
                   {param("tma_desc", "tensor", "x", {64, config.getBlockM()}),
-                   param("tma_desc", "tensor", "y", {64, config.getBlockN()}),
+                   param("tma_desc", "tensor", "y",
+                         {64, config.getBlockN() / config.getClusterM()}),
                    param("ptr", "tensor", "out"), param("i32", "value", "m"),
                    param("i64", "value", "ldc")}));
   NamedAttrList requires;

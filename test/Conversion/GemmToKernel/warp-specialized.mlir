@@ -28,12 +28,24 @@
 // CHECK: nvgpu.mbarrier.arrive.expect_tx
 // CHECK: nvgpu.tma.async.load
 // CHECK: nvgpu.tma.async.load
-// Consumers.
+// Consumers. The first k-step is emitted before the loop and starts from
+// scale-d = 0 on an undefined accumulator (no zero-initialized registers
+// before the first wgmma, no peeling left to LLVM); the loop covers the
+// rest and releases the previous slot.
 // CHECK: nvvm.setmaxregister increase 232
-// CHECK: scf.for {{.*}} iter_args
+// CHECK: llvm.mlir.undef
+// CHECK-NOT: scf.for
 // CHECK: nvgpu.mbarrier.try_wait.parity
 // CHECK: nvvm.wgmma.fence.aligned
-// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>
+// CHECK: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>, D[<f32>, <zero>]
+// CHECK-COUNT-3: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>, D[<f32>, <one>]
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK-NOT: nvgpu.mbarrier.arrive
+// CHECK: scf.for %{{.*}} = %c1{{.*}} iter_args
+// CHECK: nvgpu.mbarrier.try_wait.parity
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>, D[<f32>, <one>]
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK: nvgpu.mbarrier.arrive
@@ -72,7 +84,9 @@ func.func @small(%x: memref<?x264xbf16>, %y: memref<21x264xbf16>, %out: memref<?
 
 // Split-K over a cluster of 4 CTAs (grid z): each takes a quarter of the K
 // tiles, parks its partial tile in shared memory, and the cluster sums the
-// partials through distributed shared memory in rank order.
+// partials through distributed shared memory in rank order. Each rank owns
+// 2 of the 8 register pairs and loads all 16 of their partials before the
+// first sum and the first (masked) store.
 // CHECK-LABEL: gpu.module @split_kernels
 // CHECK-SAME: cluster = [1, 1, 4]
 // CHECK-SAME: dynamic_smem_bytes = 99328
@@ -86,13 +100,49 @@ func.func @small(%x: memref<?x264xbf16>, %y: memref<21x264xbf16>, %out: memref<?
 // CHECK-COUNT-16: llvm.store {{.*}} : f32, !llvm.ptr<3>
 // CHECK: nvvm.cluster.arrive {aligned}
 // CHECK: nvvm.cluster.wait {aligned}
+// CHECK-NOT: scf.if
+// CHECK-COUNT-16: nvvm.mapa %{{.*}}, %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
+// CHECK-NOT: nvvm.mapa
+// CHECK: arith.addf
 // CHECK: scf.if
-// CHECK-COUNT-4: nvvm.mapa %{{.*}}, %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
 // CHECK: llvm.store {{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr
 // CHECK: nvvm.cluster.arrive {aligned}
 // CHECK: nvvm.cluster.wait {aligned}
 // CHECK: gpu.return
 func.func @split(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 32, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>}
+  return
+}
+
+// -----
+
+// A cluster of two CTAs along M sharing the y tile: each loads 128 of its
+// 256 rows (the descriptor's box) and multicasts them to both; the empty
+// barriers count the consumers of both CTAs, which release every CTA's slot
+// through distributed shared memory (release at CTA scope, as the
+// consumers only read the slot); the cluster syncs after the barrier
+// set-up and before exit.
+// CHECK-LABEL: gpu.module @multicast_kernels
+// CHECK-SAME: cluster = [1, 2, 1]
+// The grid's M tiles are rounded up to whole clusters: 65534 of them.
+// CHECK-SAME: m_max = 8388352 : i64
+// CHECK-SAME: {box = [64, 128], kind = "tma_desc", tensor = "y"}
+// CHECK: gpu.func @gemm_multicast
+// CHECK: nvgpu.mbarrier.init %{{.*}}, %c4
+// CHECK: nvvm.fence.mbarrier.init
+// CHECK: nvvm.read.ptx.sreg.cluster.ctarank
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK: nvvm.cluster.wait {aligned}
+// CHECK: scf.for
+// CHECK: nvgpu.tma.async.load %{{.*}} to %{{.*}} :
+// CHECK: nvgpu.tma.async.load %{{.*}} to %{{.*}} multicast_mask = %{{.*}} :
+// CHECK: scf.for
+// CHECK: nvvm.mapa
+// CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<7>
+// CHECK: nvvm.cluster.arrive
+// CHECK-NEXT: nvvm.cluster.wait
+// CHECK-NEXT: gpu.return
+func.func @multicast(%x: memref<?x4096xbf16>, %y: memref<4096x4096xbf16>, %out: memref<?x4096xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<4096x4096xbf16>) outs(%out : memref<?x4096xf32>) {config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>}
   return
 }

@@ -29,7 +29,7 @@ FailureOr<ChipModel> mlir::gemm::getChipModel(StringRef chip) {
     // The last five fitted to a sweep of 96 configurations on an H100
     // (docs/perf/README.md).
     return ChipModel{132,  ConfigAttr::kMaxSharedMemoryBytes, 989.0, 3350.0,
-                     10000.0, 100.0, 200.0, 1.5, 10.0, 1.0};
+                     8000.0, 100.0, 200.0, 1.5, 10.0, 1.0, 100.0};
   return failure();
 }
 
@@ -41,7 +41,10 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   double bm = config.getBlockM(), bn = config.getBlockN();
   double bk = config.getBlockK();
   int64_t split = config.getSplitK();
-  int64_t tiles = ceilDiv(m, config.getBlockM()) * ceilDiv(n, config.getBlockN());
+  // A cluster along M launches whole clusters.
+  int64_t clusterM = config.getClusterM();
+  int64_t tiles = ceilDiv(ceilDiv(m, config.getBlockM()), clusterM) *
+                  clusterM * ceilDiv(n, config.getBlockN());
   int64_t ctas = tiles * split;
   int64_t waves = ceilDiv(ctas, chip.numSMs);
   // K steps of one CTA (split-K divides them between the CTAs of a tile).
@@ -57,10 +60,14 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
 
   // Operand streaming: every CTA pulls its rows of x and y (rows past M or
   // N are zero-filled by TMA, not read) at what one CTA's TMA pipeline
-  // streams, and no faster than its share of L2.
+  // streams, and no faster than its share of L2. With a cluster along M,
+  // each CTA reads only its slice of y and the others multicast theirs.
+  // The CTAs running at once share L2's bandwidth (a sweep of full waves
+  // of 128 x {128, 192, 256} tiles settled at ~8 TB/s in all).
+  double active = std::min<double>(ctas, chip.numSMs);
   double perSMBytes =
-      std::min(chip.smStreamGBps, chip.l2GBps / chip.numSMs * 2) * 1e9;
-  double rows = std::min<double>(bm, m) + std::min<double>(bn, n);
+      std::min(chip.smStreamGBps, chip.l2GBps / active) * 1e9;
+  double rows = std::min<double>(bm, m) + std::min<double>(bn, n) / clusterM;
   double tileBytes = rows * kSteps * bk * 2;
   double tStream = waves * tileBytes / perSMBytes;
 
@@ -76,9 +83,12 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   double tSteps = waves * kSteps * chip.kStepNs * 1e-9;
 
   // Split-K through the cluster: two cluster barriers and each CTA reading
-  // one tile's worth of partials from distributed shared memory.
+  // one tile's worth of partials from distributed shared memory. Every
+  // wave of clusters pays it.
   double tReduce =
-      split > 1 ? chip.clusterReduceUs * 1e-6 + bm * bn * 4 / perSMBytes : 0;
+      split > 1 ? waves * (chip.clusterReduceUs * 1e-6 +
+                           bm * bn * 4 / (chip.dsmemGBps * 1e9))
+                : 0;
 
   // Launch, prologue and pipeline fill per wave; scheduling per CTA.
   double tFixed = chip.waveUs * 1e-6 * waves + chip.ctaNs * 1e-9 * ctas;
@@ -126,10 +136,15 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       if (split > 1 && (kTiles < 2 * split ||
                         4 * blockM * blockN > stages * stageBytes))
         continue;
+      // Pairs of CTAs along M sharing the y tile (multicast): for the
+      // two-consumer tiles without split-K.
+      for (int64_t clusterM : {1, 2}) {
+      if (clusterM > 1 && (split > 1 || blockM != 128 || blockN % 16 != 0))
+        continue;
       auto config = ConfigAttr::get(
           ctx, blockM, blockN, blockK, stages, ScheduleKind::WarpSpecialized,
           split, split > 1 ? ReductionKind::Cluster : ReductionKind::None,
-          /*clusterM=*/1, /*clusterN=*/1, RasterOrder::AlongN);
+          clusterM, /*clusterN=*/1, RasterOrder::AlongN);
       double score =
           estimateMicroseconds(chip, config, lo, n, k) /
               idealMicroseconds(chip, lo, n, k) +
@@ -138,6 +153,7 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       if (!best || score < bestScore) {
         best = config;
         bestScore = score;
+      }
       }
       }
       }

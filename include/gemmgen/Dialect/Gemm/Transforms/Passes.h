@@ -14,13 +14,14 @@ struct ChipModel {
   int64_t maxSharedMemoryBytes;
   double tensorTflops;  // dense bf16 peak
   double dramGBps;      // HBM bandwidth
+  // Fitted on measurements (docs/perf/README.md, config sweeps):
   double l2GBps;        // L2 to SM bandwidth, all SMs together
-  // Fitted on measurements (docs/perf/README.md, config sweep):
   double smStreamGBps;  // what one CTA's TMA pipeline streams
   double kStepNs;       // latency floor of one pipeline step
   double waveUs;        // launch, prologue and pipeline fill per wave
   double ctaNs;         // cost of each CTA (scheduling, barrier set-up)
-  double clusterReduceUs; // split-K: cluster barriers and DSMEM reads
+  double clusterReduceUs; // split-K: the cluster barriers, per wave
+  double dsmemGBps;     // split-K: partials read through DSMEM, per CTA
 };
 
 /// The model of `chip` (only sm_90a today), or failure.
