@@ -130,6 +130,8 @@ private:
   void buildFragmentPositions(Value cw, Value ltid);
   void storePair(int64_t p, Value e0, Value e1);
   void storePairAt(Value p, Value e0, Value e1, Value valid);
+  /// Masked stores of a pair at column `col`, element offset `off`.
+  void storeMasked(Value col, Value off, Value rowOkV, Value e0, Value e1);
   void buildEpilogue(Value acc);
   void buildClusterReduction(Value acc, Value cw, Value ltid);
 
@@ -424,12 +426,33 @@ void WarpSpecializedBuilder::buildFragmentPositions(Value cw, Value ltid) {
 }
 
 void WarpSpecializedBuilder::storePair(int64_t p, Value e0, Value e1) {
-  Type f32 = b.getF32Type();
-  Type ptrType = LLVM::LLVMPointerType::get(ctx);
   int64_t h = p % 2;
   Value col = arith::AddIOp::create(b, colBase, cIdx((p / 2) * 8));
   Value col64 = arith::IndexCastOp::create(b, b.getI64Type(), col);
   Value off = arith::AddIOp::create(b, rowOff[h], col64);
+  storeMasked(col, off, rowOk[h], e0, e1);
+}
+
+void WarpSpecializedBuilder::storePairAt(Value p, Value e0, Value e1,
+                                         Value valid) {
+  // storePair for a pair index known only at run time: the row half and
+  // the column come from p.
+  Value odd = arith::IndexCastOp::create(
+      b, b.getI1Type(), arith::RemUIOp::create(b, p, cIdx(2)));
+  Value rowOkP = arith::SelectOp::create(b, odd, rowOk[1], rowOk[0]);
+  Value rowOffP = arith::SelectOp::create(b, odd, rowOff[1], rowOff[0]);
+  Value col = arith::AddIOp::create(
+      b, colBase,
+      arith::MulIOp::create(b, arith::DivUIOp::create(b, p, cIdx(2)), cIdx(8)));
+  Value col64 = arith::IndexCastOp::create(b, b.getI64Type(), col);
+  Value off = arith::AddIOp::create(b, rowOffP, col64);
+  storeMasked(col, off, arith::AndIOp::create(b, valid, rowOkP), e0, e1);
+}
+
+void WarpSpecializedBuilder::storeMasked(Value col, Value off, Value rowOkV,
+                                         Value e0, Value e1) {
+  Type f32 = b.getF32Type();
+  Type ptrType = LLVM::LLVMPointerType::get(ctx);
   auto storeIf = [&](Value cond, function_ref<void()> body) {
     auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
@@ -438,7 +461,7 @@ void WarpSpecializedBuilder::storePair(int64_t p, Value e0, Value e1) {
   };
   Value colOk =
       arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, cIdx(n));
-  Value ok = arith::AndIOp::create(b, rowOk[h], colOk);
+  Value ok = arith::AndIOp::create(b, rowOkV, colOk);
   if (n % 2 == 0) {
     // col is even, so col < N implies col + 1 < N: one 8-byte store.
     storeIf(ok, [&] {
@@ -455,55 +478,7 @@ void WarpSpecializedBuilder::storePair(int64_t p, Value e0, Value e1) {
   });
   Value col1 = arith::AddIOp::create(b, col, cIdx(1));
   Value ok1 = arith::AndIOp::create(
-      b, rowOk[h],
-      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col1, cIdx(n)));
-  storeIf(ok1, [&] {
-    Value off1 = arith::AddIOp::create(b, off, cI64(1));
-    Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off1});
-    LLVM::StoreOp::create(b, e1, ptr, /*alignment=*/4);
-  });
-}
-
-void WarpSpecializedBuilder::storePairAt(Value p, Value e0, Value e1,
-                                         Value valid) {
-  // storePair for a pair index known only at run time: the row half and
-  // the column come from p.
-  Type f32 = b.getF32Type();
-  Type ptrType = LLVM::LLVMPointerType::get(ctx);
-  Value odd = arith::IndexCastOp::create(
-      b, b.getI1Type(), arith::RemUIOp::create(b, p, cIdx(2)));
-  Value rowOkP = arith::SelectOp::create(b, odd, rowOk[1], rowOk[0]);
-  Value rowOffP = arith::SelectOp::create(b, odd, rowOff[1], rowOff[0]);
-  Value col = arith::AddIOp::create(
-      b, colBase,
-      arith::MulIOp::create(b, arith::DivUIOp::create(b, p, cIdx(2)), cIdx(8)));
-  Value col64 = arith::IndexCastOp::create(b, b.getI64Type(), col);
-  Value off = arith::AddIOp::create(b, rowOffP, col64);
-  Value ok = arith::AndIOp::create(
-      b, arith::AndIOp::create(b, valid, rowOkP),
-      arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, cIdx(n)));
-  auto storeIf = [&](Value cond, function_ref<void()> body) {
-    auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    body();
-  };
-  if (n % 2 == 0) {
-    storeIf(ok, [&] {
-      auto vec2 = VectorType::get({2}, f32);
-      Value v = vector::FromElementsOp::create(b, vec2, ValueRange{e0, e1});
-      Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
-      LLVM::StoreOp::create(b, v, ptr, /*alignment=*/8);
-    });
-    return;
-  }
-  storeIf(ok, [&] {
-    Value ptr = LLVM::GEPOp::create(b, ptrType, f32, outPtr, ValueRange{off});
-    LLVM::StoreOp::create(b, e0, ptr, /*alignment=*/4);
-  });
-  Value col1 = arith::AddIOp::create(b, col, cIdx(1));
-  Value ok1 = arith::AndIOp::create(
-      b, arith::AndIOp::create(b, valid, rowOkP),
+      b, rowOkV,
       arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col1, cIdx(n)));
   storeIf(ok1, [&] {
     Value off1 = arith::AddIOp::create(b, off, cI64(1));
