@@ -16,7 +16,7 @@
 #
 # Expects out/bundles/dsv4 (scripts/compile-bundles.sh, beforehand) and
 # build-rt/ (built here when gemm-bench is missing). Writes into $OUT
-# (default out/bench): bench.log, gemm-bench-{dsv4,square}.{json,csv},
+# (default out/bench): bench.log, gemm-bench-{dsv4,dsv4-pdl,square}.{json,csv},
 # peers-{dsv4,square}.json, speedup.png, tflops.png, floor.png,
 # perf-table.md (and tuning.json). Extra gemm-bench options: BENCH_ARGS
 # (e.g. BENCH_ARGS="--replays 30"); peers: PEERS (default cublas,triton).
@@ -71,6 +71,13 @@ main() {
   # shellcheck disable=SC2086
   "$bench" shapes/dsv4.json --bundle out/bundles/dsv4 --backends generated,cublaslt "${tune_args[@]}" \
     --json "$OUT/gemm-bench-dsv4.json" --csv "$OUT/gemm-bench-dsv4.csv" $BENCH_ARGS || status=1
+  echo
+  echo "## gemm-bench: shapes/dsv4.json, generated, GEMMRT_PDL=1 (programmatic dependent launch)"
+  # What PDL buys: the same kernels, each launch allowed to start while the
+  # previous one finishes.
+  # shellcheck disable=SC2086
+  GEMMRT_PDL=1 "$bench" shapes/dsv4.json --bundle out/bundles/dsv4 --backends generated \
+    --json "$OUT/gemm-bench-dsv4-pdl.json" --csv "$OUT/gemm-bench-dsv4-pdl.csv" $BENCH_ARGS || status=1
   if [ "$tune" -eq 1 ] && [ -f out/bundles/dsv4/tuning.json ]; then
     cp out/bundles/dsv4/tuning.json "$OUT/tuning.json" || status=1
   fi

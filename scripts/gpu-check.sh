@@ -35,17 +35,18 @@ check=build-rt/tools/gemm-check/gemm-check
 
 status=0
 dsv4_nk=$(python3 -c 'import json;print(",".join(f"{n}x{k}" for n,k in json.load(open("shapes/dsv4.json"))["nk"]))')
-# Each M lands in a different default bucket (1-64, 65-256, 257-1024,
-# 1025-4096, 4097-), so every variant runs, with tails in M.
+# Every default bucket (1-64, 65-128, 129-256, 257-512, 513-1024,
+# 1025-2048, 2049-4096, 4097-8192, 8193-) gets at least one M, so every
+# variant runs, with tails in M.
 echo "## dsv4 bundle, policy generated" | tee -a "$OUT/gpu-check.txt"
 $check --bundle out/bundles/dsv4 --policy generated --nk "$dsv4_nk" \
-  --m-list 1,4,7,16,64,65,129,256,1000,1024,2000,4096,4097 \
+  --m-list 1,4,7,16,64,65,100,129,256,300,1000,1024,2000,3000,4096,4097,8200 \
   --csv "$OUT/gpu-check-dsv4.csv" 2>&1 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 # Row strides larger than the rows (lda = K + 8, ldb = K + 16, ldc = N + 6):
 # nothing past column N may change.
 $check --bundle out/bundles/dsv4 --policy generated --nk "$dsv4_nk" \
-  --m-list 1,7,65,129,1000 --padded-only \
+  --m-list 1,7,65,129,300,1000,2000 --padded-only \
   --csv "$OUT/gpu-check-dsv4-padded.csv" 2>&1 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 

@@ -51,9 +51,10 @@ done
 filter=(--kernel-name kns=gemm_ --report-api-errors no)
 "$sanitizer" --version | tail -1 >"$dir/version.txt"
 
-# One M per default bucket (1-64, 65-256, 257-1024, 1025-4096, 4097-), none a
-# multiple of a tile, plus M = 1 and the bucket's top.
-m_list=1,7,64,129,1000,2000,4097
+# One M per default bucket (1-64, 65-128, 129-256, 257-512, 513-1024,
+# 1025-2048, 2049-4096, 4097-8192, 8193-), none a multiple of a tile, plus
+# M = 1 and a bucket's top.
+m_list=1,7,64,100,129,300,1000,2000,3000,4097,8200
 
 run_tool() { # <tool>
   local tool=$1 rc=0 extra=()

@@ -54,6 +54,9 @@ constexpr int64_t kMaxM = gemm::kMaxDim;
 struct Variant {
   int64_t n, k, mMin, mMax;
   std::string name;
+  // The #gemm.config text to compile with ("": the model picks) and where
+  // it came from: "forced", "tuned" or "model".
+  std::string config, configSource;
   // Results.
   std::string error, ptx, cubinFile, ptxasLog;
   json::Object info;
@@ -73,8 +76,7 @@ std::string sha256Hex(StringRef data) {
 }
 
 /// Builds the input module of one variant.
-OwningOpRef<ModuleOp> buildInput(MLIRContext &ctx, const Variant &v,
-                                 StringRef forcedConfig) {
+OwningOpRef<ModuleOp> buildInput(MLIRContext &ctx, const Variant &v) {
   OpBuilder b(&ctx);
   Location loc = NameLoc::get(b.getStringAttr(v.name));
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
@@ -88,9 +90,8 @@ OwningOpRef<ModuleOp> buildInput(MLIRContext &ctx, const Variant &v,
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
   gemm::ConfigAttr config;
-  if (!forcedConfig.empty())
-    config = dyn_cast_or_null<gemm::ConfigAttr>(
-        parseAttribute(forcedConfig, &ctx));
+  if (!v.config.empty())
+    config = dyn_cast_or_null<gemm::ConfigAttr>(parseAttribute(v.config, &ctx));
   gemm::LinearBf16Fp32Op::create(b, loc, body->getArgument(0),
                                  body->getArgument(1), body->getArgument(2),
                                  config,
@@ -102,6 +103,8 @@ OwningOpRef<ModuleOp> buildInput(MLIRContext &ctx, const Variant &v,
 json::Value attrToJson(Attribute attr) {
   if (auto s = dyn_cast<StringAttr>(attr))
     return s.getValue().str();
+  if (auto flag = dyn_cast<BoolAttr>(attr))
+    return flag.getValue();
   if (auto i = dyn_cast<IntegerAttr>(attr))
     return i.getInt();
   if (auto a = dyn_cast<ArrayAttr>(attr)) {
@@ -156,7 +159,13 @@ void compileVariant(const DialectRegistry &registry,
                     .count();
   };
 
-  OwningOpRef<ModuleOp> module = buildInput(ctx, v, o.forcedConfig);
+  OwningOpRef<ModuleOp> module = buildInput(ctx, v);
+  // A config that does not parse would silently hand the op to the model.
+  if (!v.config.empty() && module->walk([](gemm::LinearBf16Fp32Op op) {
+                             return op.getConfig() ? WalkResult::advance()
+                                                   : WalkResult::interrupt();
+                           }).wasInterrupted())
+    return finish("not a valid #gemm.config: " + v.config);
   if (failed(verify(*module)))
     return finish(diagText);
 
@@ -257,6 +266,16 @@ LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir,
       continue;
     for (auto [lo, hi] : o.buckets) {
       Variant v{n, k, lo, hi};
+      if (!o.forcedConfig.empty()) {
+        v.config = o.forcedConfig;
+        v.configSource = "forced";
+      } else if (std::optional<std::string> tuned =
+                     gemm::pickTunedConfig(o.tuned, n, k, lo, hi)) {
+        v.config = *tuned;
+        v.configSource = "tuned";
+      } else {
+        v.configSource = "model";
+      }
       v.name = llvm::formatv("n{0}_k{1}_m{2}_{3}", n, k, lo,
                              hi == kMaxM ? std::string("max")
                                          : std::to_string(hi))
@@ -314,12 +333,13 @@ LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir,
         } else if (o.progress) {
           const json::Object *cfg = v.info.getObject("config");
           std::string line = llvm::formatv(
-              "[{0}/{1}] {2,-24} block {3}x{4}x{5} stages {6}  {7:f2} s  "
-              "ptx {8} KiB{9}",
+              "[{0}/{1}] {2,-24} block {3}x{4}x{5} stages {6} split {10} "
+              "cluster_m {11} ({12})  {7:f2} s  ptx {8} KiB{9}",
               index, total, v.name, *cfg->getInteger("block_m"),
               *cfg->getInteger("block_n"), *cfg->getInteger("block_k"),
               *cfg->getInteger("stages"), v.seconds, v.ptx.size() / 1024,
-              v.cubinFile.empty() ? "" : ", cubin");
+              v.cubinFile.empty() ? "" : ", cubin", *cfg->getInteger("split_k"),
+              *cfg->getInteger("cluster_m"), v.configSource);
           if (StringRef(v.ptxasLog).contains(" spill stores") &&
               !StringRef(v.ptxasLog).contains(" 0 bytes spill stores"))
             line += "\n  warning: ptxas reports register spills: " +
@@ -345,8 +365,9 @@ LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir,
                     o.bucketSpec, GEMMGEN_VERSION, o.forcedConfig)
           .str();
   for (const Variant &v : variants)
-    options +=
-        llvm::formatv("{0}x{1}/{2}-{3};", v.n, v.k, v.mMin, v.mMax).str();
+    options += llvm::formatv("{0}x{1}/{2}-{3}/{4};", v.n, v.k, v.mMin, v.mMax,
+                             v.config)
+                   .str();
   json::Array entries;
   for (Variant &v : variants) {
     json::Object e = std::move(v.info);
@@ -362,6 +383,7 @@ LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir,
     e.erase("config_text");
     if (json::Object *cfg = e.getObject("config"))
       (*cfg)["text"] = configText;
+    e["config_source"] = v.configSource;
     entries.push_back(std::move(e));
   }
   json::Object manifest{

@@ -374,7 +374,7 @@ Status buildParams(const Variant &v, const GemmArgs &a,
 
 Status launchGenerated(const CudaDriver &drv, DeviceState &dev,
                        const Variant &v, CUfunction fn, const GemmArgs &a,
-                       CUstream stream) {
+                       CUstream stream, bool programmaticLaunch) {
   // 128: CUDA 13's CUtensorMap alignment (the descriptors are built in place).
   alignas(128) unsigned char buffer[kMaxParamBytes];
   void *args[kMaxParams];
@@ -393,16 +393,23 @@ Status launchGenerated(const CudaDriver &drv, DeviceState &dev,
   config.blockDimZ = v.block[2];
   config.sharedMemBytes = unsigned(v.dynamicSmemBytes);
   config.hStream = stream;
-  CUlaunchAttribute attr;
-  std::memset(&attr, 0, sizeof(attr));
+  CUlaunchAttribute attrs[2];
+  std::memset(attrs, 0, sizeof(attrs));
+  unsigned numAttrs = 0;
   if (v.cluster[0] * v.cluster[1] * v.cluster[2] > 1) {
+    CUlaunchAttribute &attr = attrs[numAttrs++];
     attr.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
     attr.value.clusterDim.x = v.cluster[0];
     attr.value.clusterDim.y = v.cluster[1];
     attr.value.clusterDim.z = v.cluster[2];
-    config.attrs = &attr;
-    config.numAttrs = 1;
   }
+  if (programmaticLaunch && v.programmaticLaunch) {
+    CUlaunchAttribute &attr = attrs[numAttrs++];
+    attr.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    attr.value.programmaticStreamSerializationAllowed = 1;
+  }
+  config.attrs = numAttrs ? attrs : nullptr;
+  config.numAttrs = numAttrs;
   CUresult r = drv.cuLaunchKernelEx(&config, fn, args, nullptr);
   if (r != CUDA_SUCCESS)
     return makeError(GEMMRT_ERROR_CUDA,

@@ -41,9 +41,13 @@ Status buildParams(const Variant &variant, const GemmArgs &a,
                    TensorMapCache &tensorMaps, unsigned char *buffer,
                    void **args);
 
+/// Launches `function`; with `programmaticLaunch` and a variant that
+/// allows it, with programmatic stream serialization (the kernel may start
+/// while the previous one in the stream finishes; it waits for it itself).
 Status launchGenerated(const CudaDriver &driver, DeviceState &device,
                        const Variant &variant, CUfunction function,
-                       const GemmArgs &a, CUstream stream);
+                       const GemmArgs &a, CUstream stream,
+                       bool programmaticLaunch);
 
 /// Loads the embedded reference fatbin into the current context.
 Status loadReferenceKernel(const CudaDriver &driver, KernelSlot &slot);

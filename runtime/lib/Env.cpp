@@ -33,9 +33,14 @@ Status parsePolicyName(const char *value, Policy &out) {
                    value);
 }
 
-Status parseLogFlag(const char *value, bool &out) {
+Status parseFlag(const char *name, const char *value, bool unsetValue,
+                 bool &out) {
   std::string v = value ? lower(value) : std::string();
-  if (v.empty() || v == "0" || v == "false" || v == "no" || v == "off") {
+  if (v.empty()) {
+    out = unsetValue;
+    return Status::success();
+  }
+  if (v == "0" || v == "false" || v == "no" || v == "off") {
     out = false;
     return Status::success();
   }
@@ -44,9 +49,13 @@ Status parseLogFlag(const char *value, bool &out) {
     return Status::success();
   }
   return makeError(GEMMRT_ERROR_INVALID_ARGUMENT,
-                   "GEMMRT_LOG='%s' is not one of 1, 0 (or true/false, "
-                   "yes/no, on/off)",
-                   value);
+                   "%s='%s' is not one of 1, 0 (or true/false, yes/no, "
+                   "on/off)",
+                   name, value);
+}
+
+Status parseLogFlag(const char *value, bool &out) {
+  return parseFlag("GEMMRT_LOG", value, false, out);
 }
 
 std::string resolveCacheDir(const char *gemmrtCacheDir,
@@ -65,6 +74,10 @@ Status readEnvConfig(const GetEnvFn &getenv, EnvConfig &out) {
   if (Status s = parsePolicyName(getenv("GEMMRT_BACKEND"), cfg.policy); !s.ok())
     return s;
   if (Status s = parseLogFlag(getenv("GEMMRT_LOG"), cfg.log); !s.ok())
+    return s;
+  if (Status s = parseFlag("GEMMRT_PDL", getenv("GEMMRT_PDL"), false,
+                           cfg.programmaticLaunch);
+      !s.ok())
     return s;
   const char *dir = getenv("GEMMRT_CACHE_DIR");
   cfg.cacheDirFromEnv = dir && *dir;

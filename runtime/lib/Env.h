@@ -1,7 +1,7 @@
 //===- Env.h - Environment variables read once at creation ------*- C++ -*-===//
 //
 // GEMMRT_BACKEND, GEMMRT_LOG, GEMMRT_CACHE_DIR (with XDG_CACHE_HOME and
-// HOME for the default) and GEMMRT_COMPILER. Read once in gemmrt_create; the lookup function is
+// HOME for the default), GEMMRT_COMPILER and GEMMRT_PDL. Read once in gemmrt_create; the lookup function is
 // a parameter so tests need not touch the process environment.
 //
 //===----------------------------------------------------------------------===//
@@ -28,6 +28,10 @@ struct EnvConfig {
   /// compilation ("" = look for libgemmgen_compiler.so), or off.
   std::string compiler;
   bool compilerOff = false;
+  /// GEMMRT_PDL: launch kernels that allow it with programmatic dependent
+  /// launch (off unless 1/true/yes/on: measured no faster in graph replay,
+  /// docs/perf/README.md).
+  bool programmaticLaunch = false;
 };
 
 /// "auto" | "generated" | "cublaslt" | "reference" (case-insensitive);
@@ -37,6 +41,11 @@ Status parsePolicyName(const char *value, Policy &out);
 
 /// GEMMRT_LOG: "1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off"/"".
 Status parseLogFlag(const char *value, bool &out);
+
+/// A flag variable `name`: as parseLogFlag, but unset or empty is
+/// `unsetValue`.
+Status parseFlag(const char *name, const char *value, bool unsetValue,
+                 bool &out);
 
 /// GEMMRT_CACHE_DIR if set and non-empty, else $XDG_CACHE_HOME/gemmgen
 /// (absolute XDG_CACHE_HOME only, per the XDG spec), else

@@ -229,6 +229,19 @@ public:
     return Status::success();
   }
 
+  /// An optional boolean: `out` keeps its value when the key is absent.
+  Status getOptionalBool(const char *key, bool &out) const {
+    if (!has(key))
+      return Status::success();
+    const json *v;
+    if (Status s = find(key, v); !s.ok())
+      return s;
+    if (!v->is_boolean())
+      return error(key, "expected true or false, got " + describe(*v));
+    out = v->get<bool>();
+    return Status::success();
+  }
+
   Status getObject(const char *key, const json *&out) const {
     if (Status s = find(key, out); !s.ok())
       return s;
@@ -539,6 +552,10 @@ static Status parseVariant(const json &vj, const std::string &path,
   }
   if (Status s =
           rv.getInt("dynamic_smem_bytes", v.dynamicSmemBytes, 0, 1 << 20);
+      !s.ok())
+    return s;
+  if (Status s = rv.getOptionalBool("programmatic_launch",
+                                    v.programmaticLaunch);
       !s.ok())
     return s;
 

@@ -100,6 +100,9 @@ struct Variant {
   unsigned block[3] = {1, 1, 1};
   unsigned cluster[3] = {1, 1, 1};
   int64_t dynamicSmemBytes = 0;
+  // The kernel waits for the previous grid itself (griddepcontrol.wait), so
+  // it may be launched with programmatic stream serialization.
+  bool programmaticLaunch = false;
   GridRule grid;
   std::vector<ParamSpec> params;
   uint32_t paramBytes = 0;

@@ -279,7 +279,8 @@ Status Runtime::linear(const GemmArgs &a, CUstream stream) {
     CUfunction fn = nullptr;
     if (Status s = variantKernel(*dev, *sel.variant, fn); !s.ok())
       return s;
-    return launchGenerated(drv, *dev, *sel.variant, fn, a, stream);
+    return launchGenerated(drv, *dev, *sel.variant, fn, a, stream,
+                           env_.programmaticLaunch);
   }
   case Backend::CublasLt: {
     bool noAlgorithm = false;

@@ -1,4 +1,4 @@
-//===- EnvTest.cpp - GEMMRT_BACKEND, GEMMRT_LOG, GEMMRT_CACHE_DIR --------===//
+//===- EnvTest.cpp - GEMMRT_BACKEND, GEMMRT_LOG, GEMMRT_CACHE_DIR, ... ---===//
 
 #include "Env.h"
 #include "TestUtil.h"
@@ -79,12 +79,33 @@ TEST(Env, ReadAll) {
   EXPECT_FALSE(cfg.cacheDirFromEnv);
 }
 
+TEST(Env, ProgrammaticLaunchFlag) {
+  FakeEnv env;
+  EnvConfig cfg;
+  for (const char *on : {"1", "on", "TRUE"}) {
+    env.vars = {{"GEMMRT_PDL", on}};
+    ASSERT_TRUE(readEnvConfig(env.fn(), cfg).ok());
+    EXPECT_TRUE(cfg.programmaticLaunch) << on;
+  }
+  for (const char *off : {"0", "off", ""}) {
+    env.vars = {{"GEMMRT_PDL", off}};
+    ASSERT_TRUE(readEnvConfig(env.fn(), cfg).ok());
+    EXPECT_FALSE(cfg.programmaticLaunch) << off;
+  }
+  env.vars = {{"GEMMRT_PDL", "sometimes"}};
+  Status s = readEnvConfig(env.fn(), cfg);
+  EXPECT_EQ(s.code(), GEMMRT_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(s.message().find("GEMMRT_PDL='sometimes'"), std::string::npos)
+      << s.message();
+}
+
 TEST(Env, Defaults) {
   FakeEnv env;
   EnvConfig cfg;
   ASSERT_TRUE(readEnvConfig(env.fn(), cfg).ok());
   EXPECT_EQ(cfg.policy, Policy::Auto);
   EXPECT_FALSE(cfg.log);
+  EXPECT_FALSE(cfg.programmaticLaunch);
   EXPECT_EQ(cfg.cacheDir, "");
 }
 

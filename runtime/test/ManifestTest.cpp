@@ -97,6 +97,7 @@ TEST(Manifest, GoodFixture) {
   EXPECT_EQ(v.mMin, 1);
   EXPECT_EQ(v.mMax, 64);
   EXPECT_EQ(v.kernel, "gemm_n256_k4096_m1_64");
+  EXPECT_FALSE(v.programmaticLaunch) << "absent means a plain launch";
   EXPECT_EQ(v.ptxPath, dataPath("bundle_good/n256_k4096_m1_64.ptx"));
   EXPECT_TRUE(v.cubinPath.empty());
   EXPECT_EQ(v.block[0], 256u);
@@ -314,6 +315,8 @@ INSTANTIATE_TEST_SUITE_P(
                  ".dynamic_smem_bytes: value -1 is out of range"},
         Mutation{"/variants/0/dynamic_smem_bytes", nullptr,
                  ".dynamic_smem_bytes: missing field"},
+        Mutation{"/variants/0/programmatic_launch", "1",
+                 ".programmatic_launch: expected true or false, got number"},
         Mutation{"/variants/0/grid", "\"tiles\"", ".grid: expected an object"},
         Mutation{"/variants/0/grid/kind", nullptr, ".grid.kind: missing field"},
         Mutation{"/variants/0/grid/block_n", nullptr,

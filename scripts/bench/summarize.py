@@ -15,8 +15,11 @@ def geo(xs):
 
 
 def main(d):
-    for shapes in ("dsv4", "square"):
-        path = os.path.join(d, f"gemm-bench-{shapes}.json")
+    # dsv4-pdl: the same kernels launched with programmatic dependent launch
+    # (GEMMRT_PDL=1), against the same run's peers.
+    for run in ("dsv4", "dsv4-pdl", "square"):
+        shapes = run.split("-")[0]
+        path = os.path.join(d, f"gemm-bench-{run}.json")
         if not os.path.exists(path):
             continue
         ours = {(r["M"], r["N"], r["K"]): r for r in json.load(open(path))["rows"]}
@@ -27,7 +30,7 @@ def main(d):
         ranges = [("1-64", 1, 64), ("256-1024", 256, 1024), ("1024-16384", 1024, 16384)]
         if shapes == "square":
             ranges = [("all", 1, 1 << 40)]
-        print(f"## {shapes}")
+        print(f"## {run}")
         print("| M range | vs torch cuBLAS: geomean (min, max) | vs cuBLASLt: geomean (min, max) | within 2x floor + 1.5 us |")
         print("| --- | --- | --- | --- |")
         for name, lo, hi in ranges:

@@ -12,28 +12,52 @@ func.func @n256_k4096_m1_64(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, 
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 1, 64>}
   return
 }
-// CHECK-LABEL: func.func @n256_k4096_m65_256
+// CHECK-LABEL: func.func @n256_k4096_m65_128
 // CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n256_k4096_m65_256(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 65, 256>}
+func.func @n256_k4096_m65_128(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 65, 128>}
   return
 }
-// CHECK-LABEL: func.func @n256_k4096_m257_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n256_k4096_m257_1024(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 257, 1024>}
+// CHECK-LABEL: func.func @n256_k4096_m129_256
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n256_k4096_m129_256(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 129, 256>}
   return
 }
-// CHECK-LABEL: func.func @n256_k4096_m1025_4096
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n256_k4096_m1025_4096(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 1025, 4096>}
+// CHECK-LABEL: func.func @n256_k4096_m257_512
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n256_k4096_m257_512(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 257, 512>}
   return
 }
-// CHECK-LABEL: func.func @n256_k4096_m4097_max
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n256_k4096_m4097_max(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 4097, 2147483647>}
+// CHECK-LABEL: func.func @n256_k4096_m513_1024
+// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n256_k4096_m513_1024(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 513, 1024>}
+  return
+}
+// CHECK-LABEL: func.func @n256_k4096_m1025_2048
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n256_k4096_m1025_2048(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 1025, 2048>}
+  return
+}
+// CHECK-LABEL: func.func @n256_k4096_m2049_4096
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n256_k4096_m2049_4096(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 2049, 4096>}
+  return
+}
+// CHECK-LABEL: func.func @n256_k4096_m4097_8192
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n256_k4096_m4097_8192(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 4097, 8192>}
+  return
+}
+// CHECK-LABEL: func.func @n256_k4096_m8193_max
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n256_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
 // CHECK-LABEL: func.func @n512_k4096_m1_64
@@ -42,28 +66,52 @@ func.func @n512_k4096_m1_64(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, 
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1, 64>}
   return
 }
-// CHECK-LABEL: func.func @n512_k4096_m65_256
+// CHECK-LABEL: func.func @n512_k4096_m65_128
 // CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k4096_m65_256(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 65, 256>}
+func.func @n512_k4096_m65_128(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 65, 128>}
   return
 }
-// CHECK-LABEL: func.func @n512_k4096_m257_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k4096_m257_1024(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 257, 1024>}
+// CHECK-LABEL: func.func @n512_k4096_m129_256
+// CHECK: config = #gemm.config<block_m = 64, block_n = 192, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k4096_m129_256(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 129, 256>}
   return
 }
-// CHECK-LABEL: func.func @n512_k4096_m1025_4096
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k4096_m1025_4096(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1025, 4096>}
+// CHECK-LABEL: func.func @n512_k4096_m257_512
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k4096_m257_512(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 257, 512>}
   return
 }
-// CHECK-LABEL: func.func @n512_k4096_m4097_max
+// CHECK-LABEL: func.func @n512_k4096_m513_1024
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k4096_m513_1024(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 513, 1024>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k4096_m1025_2048
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k4096_m1025_2048(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1025, 2048>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k4096_m2049_4096
 // CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k4096_m4097_max(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 4097, 2147483647>}
+func.func @n512_k4096_m2049_4096(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 2049, 4096>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k4096_m4097_8192
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k4096_m4097_8192(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 4097, 8192>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k4096_m8193_max
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n512_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
 // CHECK-LABEL: func.func @n1024_k4096_m1_64
@@ -72,28 +120,52 @@ func.func @n1024_k4096_m1_64(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1, 64>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k4096_m65_256
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k4096_m65_256(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 65, 256>}
+// CHECK-LABEL: func.func @n1024_k4096_m65_128
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n1024_k4096_m65_128(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 65, 128>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k4096_m257_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k4096_m257_1024(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 257, 1024>}
+// CHECK-LABEL: func.func @n1024_k4096_m129_256
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n1024_k4096_m129_256(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 129, 256>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k4096_m1025_4096
+// CHECK-LABEL: func.func @n1024_k4096_m257_512
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n1024_k4096_m257_512(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 257, 512>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k4096_m513_1024
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n1024_k4096_m513_1024(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 513, 1024>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k4096_m1025_2048
 // CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k4096_m1025_4096(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1025, 4096>}
+func.func @n1024_k4096_m1025_2048(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1025, 2048>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k4096_m4097_max
+// CHECK-LABEL: func.func @n1024_k4096_m2049_4096
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n1024_k4096_m2049_4096(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 2049, 4096>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k4096_m4097_8192
 // CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k4096_m4097_max(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 4097, 2147483647>}
+func.func @n1024_k4096_m4097_8192(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 4097, 8192>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k4096_m8193_max
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n1024_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
 // CHECK-LABEL: func.func @n2048_k4096_m1_64
@@ -102,28 +174,52 @@ func.func @n2048_k4096_m1_64(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1, 64>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k4096_m65_256
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n2048_k4096_m65_256(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 65, 256>}
+// CHECK-LABEL: func.func @n2048_k4096_m65_128
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n2048_k4096_m65_128(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 65, 128>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k4096_m257_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n2048_k4096_m257_1024(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 257, 1024>}
+// CHECK-LABEL: func.func @n2048_k4096_m129_256
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n2048_k4096_m129_256(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 129, 256>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k4096_m1025_4096
+// CHECK-LABEL: func.func @n2048_k4096_m257_512
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n2048_k4096_m257_512(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 257, 512>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k4096_m513_1024
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n2048_k4096_m513_1024(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 513, 1024>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k4096_m1025_2048
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n2048_k4096_m1025_2048(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1025, 2048>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k4096_m2049_4096
 // CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
-func.func @n2048_k4096_m1025_4096(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1025, 4096>}
+func.func @n2048_k4096_m2049_4096(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 2049, 4096>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k4096_m4097_max
+// CHECK-LABEL: func.func @n2048_k4096_m4097_8192
 // CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n2048_k4096_m4097_max(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 4097, 2147483647>}
+func.func @n2048_k4096_m4097_8192(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 4097, 8192>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k4096_m8193_max
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n2048_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
 // CHECK-LABEL: func.func @n384_k7168_m1_64
@@ -132,28 +228,52 @@ func.func @n384_k7168_m1_64(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, 
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 1, 64>}
   return
 }
-// CHECK-LABEL: func.func @n384_k7168_m65_256
+// CHECK-LABEL: func.func @n384_k7168_m65_128
+// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n384_k7168_m65_128(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 65, 128>}
+  return
+}
+// CHECK-LABEL: func.func @n384_k7168_m129_256
 // CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n384_k7168_m65_256(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 65, 256>}
+func.func @n384_k7168_m129_256(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 129, 256>}
   return
 }
-// CHECK-LABEL: func.func @n384_k7168_m257_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n384_k7168_m257_1024(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 257, 1024>}
+// CHECK-LABEL: func.func @n384_k7168_m257_512
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n384_k7168_m257_512(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 257, 512>}
   return
 }
-// CHECK-LABEL: func.func @n384_k7168_m1025_4096
+// CHECK-LABEL: func.func @n384_k7168_m513_1024
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n384_k7168_m513_1024(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 513, 1024>}
+  return
+}
+// CHECK-LABEL: func.func @n384_k7168_m1025_2048
 // CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n384_k7168_m1025_4096(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 1025, 4096>}
+func.func @n384_k7168_m1025_2048(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 1025, 2048>}
   return
 }
-// CHECK-LABEL: func.func @n384_k7168_m4097_max
+// CHECK-LABEL: func.func @n384_k7168_m2049_4096
 // CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n384_k7168_m4097_max(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 4097, 2147483647>}
+func.func @n384_k7168_m2049_4096(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 2049, 4096>}
+  return
+}
+// CHECK-LABEL: func.func @n384_k7168_m4097_8192
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n384_k7168_m4097_8192(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 4097, 8192>}
+  return
+}
+// CHECK-LABEL: func.func @n384_k7168_m8193_max
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n384_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
 // CHECK-LABEL: func.func @n512_k7168_m1_64
@@ -162,28 +282,52 @@ func.func @n512_k7168_m1_64(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, 
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1, 64>}
   return
 }
-// CHECK-LABEL: func.func @n512_k7168_m65_256
+// CHECK-LABEL: func.func @n512_k7168_m65_128
 // CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k7168_m65_256(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 65, 256>}
+func.func @n512_k7168_m65_128(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 65, 128>}
   return
 }
-// CHECK-LABEL: func.func @n512_k7168_m257_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k7168_m257_1024(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 257, 1024>}
+// CHECK-LABEL: func.func @n512_k7168_m129_256
+// CHECK: config = #gemm.config<block_m = 64, block_n = 192, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k7168_m129_256(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 129, 256>}
   return
 }
-// CHECK-LABEL: func.func @n512_k7168_m1025_4096
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k7168_m1025_4096(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1025, 4096>}
+// CHECK-LABEL: func.func @n512_k7168_m257_512
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k7168_m257_512(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 257, 512>}
   return
 }
-// CHECK-LABEL: func.func @n512_k7168_m4097_max
+// CHECK-LABEL: func.func @n512_k7168_m513_1024
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k7168_m513_1024(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 513, 1024>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k7168_m1025_2048
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k7168_m1025_2048(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1025, 2048>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k7168_m2049_4096
 // CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k7168_m4097_max(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 4097, 2147483647>}
+func.func @n512_k7168_m2049_4096(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 2049, 4096>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k7168_m4097_8192
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n512_k7168_m4097_8192(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 4097, 8192>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k7168_m8193_max
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n512_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
 // CHECK-LABEL: func.func @n1024_k7168_m1_64
@@ -192,28 +336,52 @@ func.func @n1024_k7168_m1_64(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1, 64>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k7168_m65_256
+// CHECK-LABEL: func.func @n1024_k7168_m65_128
 // CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k7168_m65_256(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 65, 256>}
+func.func @n1024_k7168_m65_128(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 65, 128>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k7168_m257_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k7168_m257_1024(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 257, 1024>}
+// CHECK-LABEL: func.func @n1024_k7168_m129_256
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n1024_k7168_m129_256(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 129, 256>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k7168_m1025_4096
+// CHECK-LABEL: func.func @n1024_k7168_m257_512
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n1024_k7168_m257_512(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 257, 512>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k7168_m513_1024
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n1024_k7168_m513_1024(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 513, 1024>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k7168_m1025_2048
 // CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k7168_m1025_4096(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1025, 4096>}
+func.func @n1024_k7168_m1025_2048(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1025, 2048>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k7168_m4097_max
+// CHECK-LABEL: func.func @n1024_k7168_m2049_4096
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n1024_k7168_m2049_4096(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 2049, 4096>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k7168_m4097_8192
 // CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k7168_m4097_max(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 4097, 2147483647>}
+func.func @n1024_k7168_m4097_8192(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 4097, 8192>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k7168_m8193_max
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n1024_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
 // CHECK-LABEL: func.func @n2048_k7168_m1_64
@@ -222,27 +390,51 @@ func.func @n2048_k7168_m1_64(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1, 64>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k7168_m65_256
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n2048_k7168_m65_256(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 65, 256>}
+// CHECK-LABEL: func.func @n2048_k7168_m65_128
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n2048_k7168_m65_128(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 65, 128>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k7168_m257_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n2048_k7168_m257_1024(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 257, 1024>}
+// CHECK-LABEL: func.func @n2048_k7168_m129_256
+// CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n2048_k7168_m129_256(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 129, 256>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k7168_m1025_4096
+// CHECK-LABEL: func.func @n2048_k7168_m257_512
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n2048_k7168_m257_512(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 257, 512>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k7168_m513_1024
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n2048_k7168_m513_1024(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 513, 1024>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k7168_m1025_2048
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n2048_k7168_m1025_2048(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1025, 2048>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k7168_m2049_4096
 // CHECK: config = #gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
-func.func @n2048_k7168_m1025_4096(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1025, 4096>}
+func.func @n2048_k7168_m2049_4096(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 2049, 4096>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k7168_m4097_max
+// CHECK-LABEL: func.func @n2048_k7168_m4097_8192
 // CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n2048_k7168_m4097_max(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 4097, 2147483647>}
+func.func @n2048_k7168_m4097_8192(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 4097, 8192>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k7168_m8193_max
+// CHECK: config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>
+func.func @n2048_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }

@@ -40,7 +40,8 @@ static cl::opt<std::string> mBuckets(
     "m-buckets",
     cl::desc("M buckets, comma-separated lo-hi ranges; an empty hi means "
              "up to 2^31-1 (default: the shape file's, else "
-             "1-64,65-256,257-1024,1025-4096,4097-)"),
+             "1-64,65-128,129-256,257-512,513-1024,1025-2048,2049-4096,"
+             "4097-8192,8193-)"),
     cl::init(""), cl::cat(category));
 static cl::opt<std::string> chip("chip", cl::desc("Target chip"),
                                  cl::init("sm_90a"), cl::cat(category));
@@ -62,9 +63,18 @@ static cl::opt<std::string> forcedConfig(
     cl::desc("Use this #gemm.config for every variant instead of the "
              "model's choice (for tuning sweeps)"),
     cl::init(""), cl::cat(category));
+static cl::opt<std::string> tunedConfigs(
+    "tuned-configs",
+    cl::desc("Measured configurations (JSON, scripts/bench/tuned-configs.py): "
+             "a variant whose M bucket has measurements takes the best of "
+             "them; the others take the model's choice"),
+    cl::value_desc("file"), cl::init(""), cl::cat(category));
 
 namespace {
-constexpr const char *kDefaultBuckets = "1-64,65-256,257-1024,1025-4096,4097-";
+// Narrow buckets above 256 rows: the best tile changes with M there (wave
+// count), and the tuned configs are measured at 256, 1024, 4096 and 16384.
+constexpr const char *kDefaultBuckets =
+    "1-64,65-128,129-256,257-512,513-1024,1025-2048,2049-4096,4097-8192,8193-";
 
 LogicalResult fail(const Twine &msg) {
   llvm::errs() << "gemm-compile: error: " << msg << "\n";
@@ -81,6 +91,33 @@ LogicalResult readShapeFile(StringRef path, gemm::ShapeList &shapes) {
   std::string error;
   if (failed(gemm::parseShapeFile((*buffer)->getBuffer(), shapes, error)))
     return fail("shape file '" + path + "': " + error);
+  return success();
+}
+
+/// Reads a tuned-configs file and checks that it is for `chip` and that
+/// every config parses; errors name the file.
+LogicalResult readTunedConfigs(StringRef path, StringRef chip,
+                               gemm::TunedConfigs &table) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return fail("cannot read tuned configs '" + path +
+                "': " + buffer.getError().message());
+  std::string error;
+  if (failed(gemm::parseTunedConfigs((*buffer)->getBuffer(), table, error)))
+    return fail("tuned configs '" + path + "': " + error);
+  if (table.chip != chip)
+    return fail("tuned configs '" + path + "' are for " + table.chip +
+                ", not " + chip);
+  DialectRegistry reg;
+  reg.insert<gemm::GemmDialect>();
+  MLIRContext ctx(reg);
+  ctx.loadAllAvailableDialects();
+  for (auto [i, t] : llvm::enumerate(table.measurements))
+    if (!dyn_cast_or_null<gemm::ConfigAttr>(parseAttribute(t.config, &ctx)))
+      return fail(llvm::formatv("tuned configs '{0}': measurement {1}: not a "
+                                "valid #gemm.config: {2}",
+                                path, i, t.config)
+                      .str());
   return success();
 }
 } // namespace
@@ -143,6 +180,14 @@ int main(int argc, char **argv) {
   }
 
   gemm::BundleOptions options;
+  if (!tunedConfigs.empty()) {
+    if (!forcedConfig.empty()) {
+      report("--config and --tuned-configs exclude each other");
+      return 1;
+    }
+    if (failed(readTunedConfigs(tunedConfigs, chip, options.tuned)))
+      return 1;
+  }
   options.nk = nk;
   options.buckets = bucketList;
   options.bucketSpec = bucketSpec;

@@ -11,6 +11,8 @@
 #ifndef GEMMGEN_TOOLS_BUNDLEWRITER_H
 #define GEMMGEN_TOOLS_BUNDLEWRITER_H
 
+#include "gemmgen/Tools/TunedConfigs.h"
+
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -33,6 +35,10 @@ struct BundleOptions {
   std::string ptxas;
   /// A #gemm.config for every variant instead of the model's ("": model).
   std::string forcedConfig;
+  /// Measured configurations (TunedConfigs.h): a variant whose bucket has
+  /// measurements takes its config from them, the others from the model.
+  /// Ignored when forcedConfig is set.
+  TunedConfigs tuned;
   /// Parallel compile jobs (0: all cores).
   unsigned jobs = 0;
   /// Called with one line per compiled variant (may be null).

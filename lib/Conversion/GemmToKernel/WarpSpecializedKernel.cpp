@@ -171,6 +171,10 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
   mArg = entry.getArgument(3);
   ldcArg = entry.getArgument(4);
 
+  // Programmatic dependent launch: the next kernel in the stream may be
+  // scheduled now, so its launch and prologue overlap this one; it waits
+  // for this grid's completion itself (griddepcontrol.wait below).
+  NVVM::GriddepcontrolOp::create(b, NVVM::GridDepActionKind::launch_dependents);
   Value tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
   Value wg = arith::DivUIOp::create(b, tid, cIdx(128));
   Value bx = gpu::BlockIdOp::create(b, gpu::Dimension::x);
@@ -222,6 +226,10 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
   } else {
     gpu::BarrierOp::create(b);
   }
+  // Nothing before this point touches global memory (the descriptors are
+  // kernel parameters): wait for the previous grid here, once the barriers
+  // are set up, before the first load of x or y and any store to out.
+  NVVM::GriddepcontrolOp::create(b, NVVM::GridDepActionKind::wait);
 
   Value isProducer =
       arith::CmpIOp::create(b, arith::CmpIPredicate::eq, wg, cIdx(0));
@@ -624,6 +632,7 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
                              {1, config.getClusterM(), config.getSplitK()}));
   info.append("dynamic_smem_bytes",
               b.getI64IntegerAttr(config.getSharedMemoryBytes()));
+  info.append("programmatic_launch", b.getBoolAttr(true));
   info.append("params",
               b.getArrayAttr(
                   {param("tma_desc", "tensor", "x", {64, config.getBlockM()}),

@@ -13,14 +13,20 @@
 // The grid has at most 65535 M tiles: an open M range stops at 65535 * 128.
 // CHECK-SAME: m_max = 8388480 : i64, m_min = 1 : i64
 // CHECK-SAME: params = [{box = [64, 128], kind = "tma_desc", tensor = "x"}, {box = [64, 256], kind = "tma_desc", tensor = "y"}, {kind = "ptr", tensor = "out"}, {kind = "i32", value = "m"}, {kind = "i64", value = "ldc"}]
+// CHECK-SAME: programmatic_launch = true
 // CHECK: gpu.func @gemm_big(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i32, %{{.*}}: i64) kernel
 // CHECK-SAME: gemm.tma_desc_args = array<i32: 0, 1>
 // CHECK-SAME: known_block_size = array<i32: 384, 1, 1>
+// Programmatic dependent launch: dependents may start at once; this grid
+// waits for the previous one after its prologue, before any global access.
+// CHECK: nvvm.griddepcontrol launch_dependents
+// CHECK-NOT: nvgpu.tma.async.load
 // CHECK: gpu.dynamic_shared_memory
 // CHECK: nvgpu.mbarrier.create
 // CHECK: nvgpu.mbarrier.init
 // CHECK: nvgpu.tma.prefetch.descriptor
 // CHECK: gpu.barrier
+// CHECK-NEXT: nvvm.griddepcontrol wait
 // Producer: wait for a free slot, expect the bytes, two TMA loads.
 // CHECK: nvvm.setmaxregister decrease 40
 // CHECK: scf.for

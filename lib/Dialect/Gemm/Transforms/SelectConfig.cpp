@@ -25,15 +25,26 @@ using namespace mlir::gemm;
 FailureOr<ChipModel> mlir::gemm::getChipModel(StringRef chip) {
   if (chip == "sm_90a")
     // H100 SXM5: 132 SMs, 227 KiB of shared memory per CTA, ~989 dense bf16
-    // TFLOP/s, 3.35 TB/s HBM3, roughly 10 TB/s from L2 to the SMs.
-    // The last five fitted to a sweep of 96 configurations on an H100
-    // (docs/perf/README.md).
-    return ChipModel{132,  ConfigAttr::kMaxSharedMemoryBytes, 989.0, 3350.0,
-                     8000.0, 100.0, 200.0, 1.5, 10.0, 1.0, 100.0};
+    // TFLOP/s, 3.35 TB/s HBM3. The fitted terms come from config sweeps on
+    // an H100 (docs/perf/README.md); the resident clusters from
+    // scripts/bench/cluster-occupancy.cu.
+    return ChipModel{132,   ConfigAttr::kMaxSharedMemoryBytes,
+                     989.0, 3350.0,
+                     8000.0, 100.0,
+                     200.0, 1.5,
+                     10.0,  1.0,
+                     100.0, {132, 66, 30, 15}};
   return failure();
 }
 
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+int64_t ChipModel::residentCtas(int64_t size) const {
+  int64_t index = size <= 1 ? 0 : size <= 2 ? 1 : size <= 4 ? 2 : 3;
+  // A model with fewer SMs (the pass's num-sms option) keeps no more
+  // clusters than its SMs hold.
+  return std::min(residentClusters[index], numSMs / size) * size;
+}
 
 double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
                                         ConfigAttr config, int64_t m,
@@ -46,7 +57,9 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   int64_t tiles = ceilDiv(ceilDiv(m, config.getBlockM()), clusterM) *
                   clusterM * ceilDiv(n, config.getBlockN());
   int64_t ctas = tiles * split;
-  int64_t waves = ceilDiv(ctas, chip.numSMs);
+  // Whole clusters of clusterM x split CTAs; the GPU holds only so many.
+  int64_t resident = std::max<int64_t>(1, chip.residentCtas(clusterM * split));
+  int64_t waves = ceilDiv(ctas, resident);
   // K steps of one CTA (split-K divides them between the CTAs of a tile).
   double kSteps = ceilDiv(ceilDiv(k, config.getBlockK()), split);
 
@@ -64,7 +77,7 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   // each CTA reads only its slice of y and the others multicast theirs.
   // The CTAs running at once share L2's bandwidth (a sweep of full waves
   // of 128 x {128, 192, 256} tiles settled at ~8 TB/s in all).
-  double active = std::min<double>(ctas, chip.numSMs);
+  double active = std::min<double>(ctas, resident);
   double perSMBytes =
       std::min(chip.smStreamGBps, chip.l2GBps / active) * 1e9;
   double rows = std::min<double>(bm, m) + std::min<double>(bn, n) / clusterM;

@@ -22,6 +22,13 @@ struct ChipModel {
   double ctaNs;         // cost of each CTA (scheduling, barrier set-up)
   double clusterReduceUs; // split-K: the cluster barriers, per wave
   double dsmemGBps;     // split-K: partials read through DSMEM, per CTA
+  // Clusters of 1, 2, 4 and 8 CTAs that are resident at once when each CTA
+  // takes a whole SM's shared memory (cudaOccupancyMaxActiveClusters): a
+  // cluster must fit in one GPC, so clusters of 4 and 8 leave SMs idle.
+  int64_t residentClusters[4];
+
+  /// CTAs that run at once in clusters of `size` CTAs (1, 2, 4 or 8).
+  int64_t residentCtas(int64_t size) const;
 };
 
 /// The model of `chip` (only sm_90a today), or failure.

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Writes the tuned-configs table that gemm-compile --tuned-configs reads
+from config sweeps (scripts/bench/sweep-run.sh CSVs: nk,config,M,us,relerr).
+
+  scripts/bench/tuned-configs.py --device "NVIDIA H100 80GB HBM3" \\
+      --date 2026-11-28 docs/perf/data/2026-11-28/sweep-*.csv \\
+      > docs/perf/data/tuned-configs.json
+
+Every measurement goes in (gemm-compile picks per M bucket); rows whose
+check failed (relerr above 2e-5 or missing) are left out. The config tags
+of sweep-compile.sh (m128n256k64s4x2c2) become #gemm.config text.
+"""
+import argparse
+import csv
+import json
+import re
+import sys
+
+
+def config_text(tag):
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?", tag)
+    if not g:
+        sys.exit(f"error: config tag '{tag}' is not of sweep-compile.sh's form")
+    bm, bn, bk, stages, split = (int(x) for x in g.groups()[:5])
+    cm = int(g.group(6) or 1)
+    red = "cluster" if split > 1 else "none"
+    return (f"#gemm.config<block_m = {bm}, block_n = {bn}, block_k = {bk}, "
+            f"stages = {stages}, schedule = warp_specialized, split_k = {split}, "
+            f"reduction = {red}, cluster_m = {cm}, cluster_n = 1, raster = along_n>")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("csv", nargs="+")
+    ap.add_argument("--chip", default="sm_90a")
+    ap.add_argument("--device", required=True)
+    ap.add_argument("--date", required=True)
+    args = ap.parse_args()
+    rows = []
+    for path in args.csv:
+        for r in csv.DictReader(open(path)):
+            try:
+                us, err = float(r["us"]), float(r["relerr"])
+            except ValueError:
+                continue
+            if not err <= 2e-5:
+                continue
+            n, k = (int(x) for x in r["nk"].split("x"))
+            rows.append({"n": n, "k": k, "m": int(r["M"]),
+                         "config": config_text(r["config"]), "us": us})
+    rows.sort(key=lambda r: (r["n"], r["k"], r["m"], r["us"]))
+    json.dump({"schema_version": 1, "chip": args.chip, "device": args.device,
+               "date": args.date, "sources": args.csv,
+               "measurements": rows}, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()
