@@ -5,7 +5,10 @@
 # is how the analytic model of gemm-select-config is checked and adjusted.
 #   scripts/bench/sweep-compile.sh "384x7168 2048x4096" "1,16,64" 1-64
 # The grid: SWEEP_BM (default 64), SWEEP_BN (32 64 128), SWEEP_BK (64 128),
-# SWEEP_SPLIT (1 2 4 8), SWEEP_CM (cluster_m, 1; 2 only without split-K).
+# SWEEP_SPLIT (1 2 4 8), SWEEP_CM (cluster_m, 1) and SWEEP_CN (cluster_n,
+# 1); clusters larger than one CTA only without split-K. Tags: m128n256k64s4x1
+# (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
+# (cluster_n).
 # Large M, with and without the y multicast:
 #   SWEEP_BM=128 SWEEP_BN="128 192 256" SWEEP_BK=64 SWEEP_SPLIT=1 \
 #   SWEEP_CM="1 2" scripts/bench/sweep-compile.sh "2048x7168" "1100,4096" 1025-
@@ -29,11 +32,14 @@ for nk in $nks; do
           [ $(( 4 * bm * bn )) -gt $(( stages * stage )) ] && [ $split -gt 1 ] && continue
           red=none; [ $split -gt 1 ] && red=cluster
           for cm in ${SWEEP_CM:-1}; do
-            [ $cm -gt 1 ] && [ $split -gt 1 ] && continue
+          for cn in ${SWEEP_CN:-1}; do
+            [ $(( cm * cn )) -gt 1 ] && [ $split -gt 1 ] && continue
             tag=m${bm}n${bn}k${bk}s${stages}x${split}
             [ $cm -gt 1 ] && tag=${tag}c${cm}
-            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = warp_specialized, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = 1, raster = along_n>"
+            [ $cn -gt 1 ] && tag=${tag}cn${cn}
+            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = warp_specialized, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = along_n>"
             build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag
+          done
           done
         done
       done

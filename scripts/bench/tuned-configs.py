@@ -8,7 +8,7 @@ from config sweeps (scripts/bench/sweep-run.sh CSVs: nk,config,M,us,relerr).
 
 Every measurement goes in (gemm-compile picks per M bucket); rows whose
 check failed (relerr above 2e-5 or missing) are left out. The config tags
-of sweep-compile.sh (m128n256k64s4x2c2) become #gemm.config text.
+of sweep-compile.sh (m128n256k64s4x1c2cn2) become #gemm.config text.
 """
 import argparse
 import csv
@@ -18,15 +18,16 @@ import sys
 
 
 def config_text(tag):
-    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?", tag)
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?(?:cn(\d+))?", tag)
     if not g:
         sys.exit(f"error: config tag '{tag}' is not of sweep-compile.sh's form")
     bm, bn, bk, stages, split = (int(x) for x in g.groups()[:5])
     cm = int(g.group(6) or 1)
+    cn = int(g.group(7) or 1)
     red = "cluster" if split > 1 else "none"
     return (f"#gemm.config<block_m = {bm}, block_n = {bn}, block_k = {bk}, "
             f"stages = {stages}, schedule = warp_specialized, split_k = {split}, "
-            f"reduction = {red}, cluster_m = {cm}, cluster_n = 1, raster = along_n>")
+            f"reduction = {red}, cluster_m = {cm}, cluster_n = {cn}, raster = along_n>")
 
 
 def main():

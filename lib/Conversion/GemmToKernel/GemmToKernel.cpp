@@ -45,9 +45,10 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
            << "split_k reduction '"
            << stringifyReductionKind(config->getReduction())
            << "' is not supported by gemm-to-kernel yet (use 'cluster')";
-  if (config->getClusterN() != 1)
-    return op.emitOpError("cluster_n > 1 (sharing the x tile) is not "
-                          "supported by gemm-to-kernel yet; use cluster_m");
+  // cluster_n > 1: the CTAs of a cluster along N share one x tile, each
+  // loading block_m / cluster_n rows (the verifier keeps split-K out of
+  // such clusters, and block_m / cluster_n is whole 8-row swizzle atoms
+  // for every block_m it accepts).
   if (int64_t cm = config->getClusterM(); cm > 1) {
     // The CTAs of a cluster along M share one y tile: each loads a slice of
     // block_n / cluster_m rows and multicasts it to all. A slice must be a

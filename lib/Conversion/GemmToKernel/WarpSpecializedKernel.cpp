@@ -46,7 +46,12 @@ public:
     consumers = blockM / 64;
     splitK = config.getSplitK();
     clusterM = config.getClusterM();
+    clusterN = config.getClusterN();
     yRows = blockN / clusterM;
+    xRows = blockM / clusterN;
+    // CTAs whose loads land in this CTA's ring: its column of the cluster
+    // (the y slices) and its row (the x slices).
+    writers = clusterM + clusterN - 1;
     chunks = blockK / 64;
     kTiles = (k + blockK - 1) / blockK;
     workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
@@ -122,6 +127,27 @@ private:
                                    NVVM::MemScopeKind::CTA, false);
   }
 
+  /// The cluster rank of the t-th CTA that writes this CTA's ring: t <
+  /// cluster_m walks its column (itself included), the rest its row
+  /// without itself.
+  Value releaseRank(Value t) {
+    Value inColumn = arith::AddIOp::create(
+        b, clusterX, arith::MulIOp::create(b, t, cIdx(clusterN)));
+    if (clusterN == 1)
+      return inColumn;
+    Value i = arith::SubIOp::create(
+        b, arith::MaxUIOp::create(b, t, cIdx(clusterM)), cIdx(clusterM));
+    Value skipSelf = arith::SelectOp::create(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, i, clusterX),
+        i, arith::AddIOp::create(b, i, cIdx(1)));
+    Value inRow = arith::AddIOp::create(
+        b, skipSelf, arith::MulIOp::create(b, clusterY, cIdx(clusterN)));
+    return arith::SelectOp::create(
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, t,
+                                 cIdx(clusterM)),
+        inColumn, inRow);
+  }
+
   void buildKRange();
   void buildProducer();
   void buildConsumer(Value tid, Value wg);
@@ -140,9 +166,9 @@ private:
   ConfigAttr config;
   int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
   int64_t splitK;
-  // CTAs along M per cluster, and the rows of y each of them loads (and
-  // multicasts to the others).
-  int64_t clusterM, yRows;
+  // CTAs along M and N per cluster; the rows of y (x) each CTA loads and
+  // multicasts to the others of its cluster column (row).
+  int64_t clusterM, clusterN, yRows, xRows, writers;
   gpu::AddressSpaceAttr workgroup;
 
   // Values shared by the parts of the kernel.
@@ -150,8 +176,9 @@ private:
   Value smem, pad, alignedBase, full, empty, m0, n0, isThread0;
   // This CTA's share of the K tiles (all of them without split-K).
   Value kBegin, kCount, splitRank;
-  // Rank of this CTA in its multicast cluster (cluster_m > 1).
-  Value clusterRank;
+  // Position of this CTA in its multicast cluster: cx along N, cy along M
+  // (the cluster rank is cx + cy * cluster_n).
+  Value clusterX, clusterY;
   // Fragment positions (buildFragmentPositions).
   Value colBase, rowOk[2], rowOff[2];
 };
@@ -161,7 +188,7 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
   Block &entry = func.getBody().front();
   b.setInsertionPointToStart(&entry);
 
-  descX = UnrealizedConversionCastOp::create(b, descType(blockM),
+  descX = UnrealizedConversionCastOp::create(b, descType(xRows),
                                              entry.getArgument(0))
               .getResult(0);
   descY = UnrealizedConversionCastOp::create(b, descType(yRows),
@@ -205,22 +232,24 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
     for (int64_t s = 0; s < stages; ++s) {
       // full: the producer's expect_tx arrival plus the TMA bytes (its own
       // and those the other CTAs of the cluster multicast here);
-      // empty: one arrival per consumer warpgroup of every CTA of the
-      // cluster, since every CTA's loads write every CTA's slot.
+      // empty: one arrival per consumer warpgroup of every CTA whose slot
+      // this CTA's loads write (its cluster row and column).
       nvgpu::MBarrierInitOp::create(b, full, cIdx(1), cIdx(s), Value());
-      nvgpu::MBarrierInitOp::create(b, empty, cIdx(consumers * clusterM),
+      nvgpu::MBarrierInitOp::create(b, empty, cIdx(consumers * writers),
                                     cIdx(s), Value());
     }
     nvgpu::TmaPrefetchOp::create(b, descX, Value());
     nvgpu::TmaPrefetchOp::create(b, descY, Value());
-    if (clusterM > 1)
+    if (writers > 1)
       NVVM::FenceMbarrierInitOp::create(b);
   }
-  if (clusterM > 1) {
+  if (writers > 1) {
     // The other CTAs' multicasts and arrivals may only start once every
     // barrier of the cluster is initialized.
-    clusterRank = arith::IndexCastOp::create(
+    Value rank = arith::IndexCastOp::create(
         b, b.getIndexType(), NVVM::ClusterId::create(b, b.getI32Type()));
+    clusterX = arith::RemUIOp::create(b, rank, cIdx(clusterN));
+    clusterY = arith::DivUIOp::create(b, rank, cIdx(clusterN));
     NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
     NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
   } else {
@@ -241,7 +270,7 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
     b.setInsertionPointToStart(roles.elseBlock());
     buildConsumer(tid, wg);
   }
-  if (clusterM > 1) {
+  if (writers > 1) {
     // The other CTAs still arrive on this CTA's empty barriers until their
     // last k-step: keep its shared memory until the whole cluster is done.
     NVVM::ClusterArriveOp::create(b, UnitAttr());
@@ -287,33 +316,56 @@ void WarpSpecializedBuilder::buildProducer() {
   Value ticks = cIdx(10000000);
   nvgpu::MBarrierTryWaitParityOp::create(b, empty, notParity, ticks, s);
   int64_t txBytes = (blockM + blockN) * blockK * 2;
-  Value mask;
-  if (clusterM > 1)
-    mask = arith::ConstantIntOp::create(b, (1 << clusterM) - 1, 16);
+  // y goes to this CTA's cluster column (ranks cx + j * cluster_n), x to
+  // its row (ranks i + cy * cluster_n).
+  Value yMask, xMask;
+  if (clusterM > 1) {
+    int64_t column = 0;
+    for (int64_t j = 0; j < clusterM; ++j)
+      column |= int64_t(1) << (j * clusterN);
+    yMask = arith::ShLIOp::create(
+        b, arith::ConstantIntOp::create(b, column, 16),
+        arith::IndexCastOp::create(b, b.getI16Type(), clusterX));
+  }
+  if (clusterN > 1)
+    xMask = arith::ShLIOp::create(
+        b, arith::ConstantIntOp::create(b, (1 << clusterN) - 1, 16),
+        arith::IndexCastOp::create(
+            b, b.getI16Type(),
+            arith::MulIOp::create(b, clusterY, cIdx(clusterN))));
   nvgpu::MBarrierArriveExpectTxOp::create(b, full, cIdx(txBytes), s, Value());
   Value kBase = arith::MulIOp::create(
       b, arith::AddIOp::create(b, kBegin, kt), cIdx(blockK));
   for (int64_t j = 0; j < chunks; ++j) {
     Value kc = arith::AddIOp::create(b, kBase, cIdx(j * 64));
+    // This CTA's slice of the x tile, multicast to the same place in every
+    // CTA of its cluster row.
     Value offX = arith::AddIOp::create(b, pad, xChunkOffset(s, j));
-    Value dstX = memref::ViewOp::create(b, chunkType(blockM), smem, offX,
+    Value mX = m0;
+    if (clusterN > 1) {
+      offX = arith::AddIOp::create(
+          b, offX, arith::MulIOp::create(b, clusterX, cIdx(xRows * 128)));
+      mX = arith::AddIOp::create(
+          b, m0, arith::MulIOp::create(b, clusterX, cIdx(xRows)));
+    }
+    Value dstX = memref::ViewOp::create(b, chunkType(xRows), smem, offX,
                                         ValueRange());
-    nvgpu::TmaAsyncLoadOp::create(b, dstX, full, descX, ValueRange{kc, m0}, s,
-                                  Value(), Value());
+    nvgpu::TmaAsyncLoadOp::create(b, dstX, full, descX, ValueRange{kc, mX}, s,
+                                  xMask, Value());
     // This CTA's slice of the y tile, multicast to the same place in every
-    // CTA of the cluster.
+    // CTA of its cluster column.
     Value offY = arith::AddIOp::create(b, pad, yChunkOffset(s, j));
     Value nY = n0;
     if (clusterM > 1) {
       offY = arith::AddIOp::create(
-          b, offY, arith::MulIOp::create(b, clusterRank, cIdx(yRows * 128)));
+          b, offY, arith::MulIOp::create(b, clusterY, cIdx(yRows * 128)));
       nY = arith::AddIOp::create(
-          b, n0, arith::MulIOp::create(b, clusterRank, cIdx(yRows)));
+          b, n0, arith::MulIOp::create(b, clusterY, cIdx(yRows)));
     }
     Value dstY = memref::ViewOp::create(b, chunkType(yRows), smem, offY,
                                         ValueRange());
     nvgpu::TmaAsyncLoadOp::create(b, dstY, full, descY, ValueRange{kc, nY}, s,
-                                  mask, Value());
+                                  yMask, Value());
   }
 }
 
@@ -379,13 +431,14 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
         b.setInsertionPoint(ob.getInsertionBlock(), ob.getInsertionPoint());
         Value acc = step(kt, iter[0], false);
         // The group before this one has retired: its slot goes back to the
-        // producer (one arrival per warpgroup).
-        // With a cluster, thread r of the warpgroup arrives on CTA r's.
+        // producer (one arrival per warpgroup). With a multicast cluster,
+        // thread t of the warpgroup arrives on the t-th CTA that writes
+        // this CTA's ring (releaseRank).
         Value releases =
-            clusterM == 1
+            writers == 1
                 ? isLeader
                 : arith::CmpIOp::create(b, arith::CmpIPredicate::ult, ltid,
-                                        cIdx(clusterM))
+                                        cIdx(writers))
                       .getResult();
         auto relIf = scf::IfOp::create(b, releases, /*withElseRegion=*/false);
         {
@@ -394,10 +447,10 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
           Value prev = arith::RemUIOp::create(
               b, arith::AddIOp::create(b, kt, cIdx(stages - 1)),
               cIdx(stages));
-          if (clusterM == 1)
+          if (writers == 1)
             nvgpu::MBarrierArriveOp::create(b, empty, prev);
           else
-            remoteArrive(empty, prev, ltid);
+            remoteArrive(empty, prev, releaseRank(ltid));
         }
         scf::YieldOp::create(b, acc);
       });
@@ -628,14 +681,16 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   grid.append("split_k", b.getI64IntegerAttr(config.getSplitK()));
   info.append("grid", grid.getDictionary(ctx));
   info.append("block", b.getI64ArrayAttr({threads, 1, 1}));
-  info.append("cluster", b.getI64ArrayAttr(
-                             {1, config.getClusterM(), config.getSplitK()}));
+  info.append("cluster",
+              b.getI64ArrayAttr({config.getClusterN(), config.getClusterM(),
+                                 config.getSplitK()}));
   info.append("dynamic_smem_bytes",
               b.getI64IntegerAttr(config.getSharedMemoryBytes()));
   info.append("programmatic_launch", b.getBoolAttr(true));
   info.append("params",
               b.getArrayAttr(
-                  {param("tma_desc", "tensor", "x", {64, config.getBlockM()}),
+                  {param("tma_desc", "tensor", "x",
+                         {64, config.getBlockM() / config.getClusterN()}),
                    param("tma_desc", "tensor", "y",
                          {64, config.getBlockN() / config.getClusterM()}),
                    param("ptr", "tensor", "out"), param("i32", "value", "m"),

@@ -24,14 +24,6 @@ func.func @split_k(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: mem
 
 // -----
 
-func.func @cluster_n(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
-  // expected-error @+1 {{'gemm.linear_bf16_fp32' op cluster_n > 1 (sharing the x tile) is not supported by gemm-to-kernel yet; use cluster_m}}
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 2, raster = along_n>}
-  return
-}
-
-// -----
-
 func.func @cluster_slice(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   // expected-error @+1 {{'gemm.linear_bf16_fp32' op cluster_m = 4 needs block_n to be a multiple of 32 (each CTA multicasts block_n / cluster_m rows of y, whole 8-row swizzle atoms), got 48}}
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 48, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 4, cluster_n = 1, raster = along_n>}

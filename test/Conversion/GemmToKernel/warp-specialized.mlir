@@ -152,3 +152,34 @@ func.func @multicast(%x: memref<?x4096xbf16>, %y: memref<4096x4096xbf16>, %out: 
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<4096x4096xbf16>) outs(%out : memref<?x4096xf32>) {config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n>}
   return
 }
+
+// -----
+
+// A 2 x 2 cluster: the two CTAs of a cluster column (same N tile) share y,
+// the two of a row (same M tile) share x. Each loads half of each tile and
+// multicasts it to its column (y) or row (x), so both loads carry a mask;
+// three CTAs write each ring (column and row), so the empty barriers count
+// 2 consumers x 3 and three threads of each warpgroup release remotely.
+// CHECK-LABEL: gpu.module @multicast2d_kernels
+// CHECK-SAME: cluster = [2, 2, 1]
+// CHECK-SAME: params = [{box = [64, 64], kind = "tma_desc", tensor = "x"}, {box = [64, 128], kind = "tma_desc", tensor = "y"}
+// CHECK: gpu.func @gemm_multicast2d
+// CHECK: nvgpu.mbarrier.init %{{.*}}, %c6
+// CHECK: nvvm.fence.mbarrier.init
+// CHECK: nvvm.read.ptx.sreg.cluster.ctarank
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK: nvvm.cluster.wait {aligned}
+// CHECK: scf.for
+// CHECK: nvgpu.tma.async.load %{{.*}} to %{{.*}} multicast_mask = %{{.*}} :
+// CHECK: nvgpu.tma.async.load %{{.*}} to %{{.*}} multicast_mask = %{{.*}} :
+// CHECK: scf.for
+// CHECK: arith.cmpi ult, %{{.*}}, %c3
+// CHECK: nvvm.mapa
+// CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<7>
+// CHECK: nvvm.cluster.arrive
+// CHECK-NEXT: nvvm.cluster.wait
+// CHECK-NEXT: gpu.return
+func.func @multicast2d(%x: memref<?x4096xbf16>, %y: memref<4096x4096xbf16>, %out: memref<?x4096xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<4096x4096xbf16>) outs(%out : memref<?x4096xf32>) {config = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 2, raster = along_n>}
+  return
+}

@@ -52,13 +52,15 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   double bm = config.getBlockM(), bn = config.getBlockN();
   double bk = config.getBlockK();
   int64_t split = config.getSplitK();
-  // A cluster along M launches whole clusters.
-  int64_t clusterM = config.getClusterM();
+  // A cluster launches whole clusters.
+  int64_t clusterM = config.getClusterM(), clusterN = config.getClusterN();
   int64_t tiles = ceilDiv(ceilDiv(m, config.getBlockM()), clusterM) *
-                  clusterM * ceilDiv(n, config.getBlockN());
+                  clusterM *
+                  (ceilDiv(ceilDiv(n, config.getBlockN()), clusterN) * clusterN);
   int64_t ctas = tiles * split;
   // Whole clusters of clusterM x split CTAs; the GPU holds only so many.
-  int64_t resident = std::max<int64_t>(1, chip.residentCtas(clusterM * split));
+  int64_t resident =
+      std::max<int64_t>(1, chip.residentCtas(clusterM * clusterN * split));
   int64_t waves = ceilDiv(ctas, resident);
   // K steps of one CTA (split-K divides them between the CTAs of a tile).
   double kSteps = ceilDiv(ceilDiv(k, config.getBlockK()), split);
@@ -73,14 +75,15 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
 
   // Operand streaming: every CTA pulls its rows of x and y (rows past M or
   // N are zero-filled by TMA, not read) at what one CTA's TMA pipeline
-  // streams, and no faster than its share of L2. With a cluster along M,
-  // each CTA reads only its slice of y and the others multicast theirs.
+  // streams, and no faster than its share of L2. In a multicast cluster
+  // each CTA reads only its slice of y (x) and the others multicast theirs.
   // The CTAs running at once share L2's bandwidth (a sweep of full waves
   // of 128 x {128, 192, 256} tiles settled at ~8 TB/s in all).
   double active = std::min<double>(ctas, resident);
   double perSMBytes =
       std::min(chip.smStreamGBps, chip.l2GBps / active) * 1e9;
-  double rows = std::min<double>(bm, m) + std::min<double>(bn, n) / clusterM;
+  double rows = std::min<double>(bm, m) / clusterN +
+                std::min<double>(bn, n) / clusterM;
   double tileBytes = rows * kSteps * bk * 2;
   double tStream = waves * tileBytes / perSMBytes;
 
