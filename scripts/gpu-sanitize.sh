@@ -14,8 +14,12 @@
 # table $OUT/sanitize/summary.md; exits non-zero if any tool reported an
 # error, any gemm-check case failed, or a variant never launched.
 #
+# SANITIZE_NK=384x7168,2048x7168 limits the run (and the table) to those
+# N x K, for a re-run after only their variants changed; the summary says so.
+#
 # Needs build-rt/ (scripts/setup.sh) and out/bundles/ (compile-bundles.sh).
 set -uo pipefail
+only_nk=${SANITIZE_NK:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 OUT=${OUT:-$top/out/gpu}
@@ -71,6 +75,7 @@ for v in json.load(open('out/bundles/$bundle/manifest.json'))['variants']:
   nk=f\"{v['n']}x{v['k']}\"
   if nk not in seen: seen.append(nk)
 print(' '.join(seen))"); do
+      if [ -n "$only_nk" ] && [[ ",$only_nk," != *",$nk,"* ]]; then continue; fi
       local base="$dir/$tool-$bundle-$nk"
       timeout 900 "$sanitizer" --tool "$tool" "${filter[@]}" --error-exitcode 99 \
         --print-limit 50 --log-file "$base.log" \
@@ -95,13 +100,15 @@ for p in "${pids[@]}"; do
   wait "$p" || status=1
 done
 
-python3 - "$dir" "${tools[@]}" <<'EOF' || status=1
+SANITIZE_NK=$only_nk python3 - "$dir" "${tools[@]}" <<'EOF' || status=1
 import csv, glob, json, os, re, sys
 d, tools = sys.argv[1], sys.argv[2:]
+only = [x for x in os.environ.get("SANITIZE_NK", "").split(",") if x]
 variants = []
 for b in ("dsv4", "odd"):
     for v in json.load(open(f"out/bundles/{b}/manifest.json"))["variants"]:
-        variants.append((b, v))
+        if not only or f"{v['n']}x{v['k']}" in only:
+            variants.append((b, v))
 ok = True
 rows = []
 for b, v in variants:
@@ -132,6 +139,9 @@ with open(f"{d}/summary.md", "w") as f:
     f.write("|" + " --- |" * (3 + len(tools)) + "\n")
     for r in rows:
         f.write("| " + " | ".join(r) + " |\n")
+if only:
+    with open(f"{d}/summary.md", "a") as f:
+        f.write(f"\nOnly N x K in SANITIZE_NK={','.join(only)}.\n")
 print(open(f"{d}/summary.md").read())
 print("per-process error counts are for all variants of one N x K; a cell is bold when "
       "the variant never launched, its process reported errors, or a check failed")
