@@ -334,12 +334,14 @@ LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir,
           const json::Object *cfg = v.info.getObject("config");
           std::string line = llvm::formatv(
               "[{0}/{1}] {2,-24} block {3}x{4}x{5} stages {6} split {10} "
-              "cluster_m {11} ({12})  {7:f2} s  ptx {8} KiB{9}",
+              "cluster_m {11} cluster_n {13} ({12})  {7:f2} s  ptx {8} "
+              "KiB{9}",
               index, total, v.name, *cfg->getInteger("block_m"),
               *cfg->getInteger("block_n"), *cfg->getInteger("block_k"),
               *cfg->getInteger("stages"), v.seconds, v.ptx.size() / 1024,
               v.cubinFile.empty() ? "" : ", cubin", *cfg->getInteger("split_k"),
-              *cfg->getInteger("cluster_m"), v.configSource);
+              *cfg->getInteger("cluster_m"), v.configSource,
+              *cfg->getInteger("cluster_n"));
           if (StringRef(v.ptxasLog).contains(" spill stores") &&
               !StringRef(v.ptxasLog).contains(" 0 bytes spill stores"))
             line += "\n  warning: ptxas reports register spills: " +
