@@ -174,6 +174,9 @@ def main():
     p = dict(H100)
     bad = check_mirror(p, args.pins)
     print(f"mirror vs {args.pins}: {'agrees' if not bad else f'{bad} disagreements'}")
+    if bad:
+        # Numbers from a mirror that is not the model would mislead.
+        raise SystemExit(1)
     rows = load(args.csv)
     g, mx, le = point_regret(p, rows)
     print(f"{len(rows)} measured (N, K, M): model's pick among the swept configs is "
