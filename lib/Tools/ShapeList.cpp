@@ -23,18 +23,26 @@ static bool readDims(const json::Value &v, size_t count,
   return true;
 }
 
-LogicalResult mlir::gemm::parseShapeFile(StringRef text, ShapeList &out,
-                                         std::string &error) {
-  auto parsed = json::parse(text);
+std::optional<json::Value> mlir::gemm::parseJsonObject(StringRef text,
+                                                       std::string &error) {
+  llvm::Expected<json::Value> parsed = json::parse(text);
   if (!parsed) {
     error = "not valid JSON: " + llvm::toString(parsed.takeError());
-    return failure();
+    return std::nullopt;
   }
-  const json::Object *root = parsed->getAsObject();
-  if (!root) {
+  if (!parsed->getAsObject()) {
     error = "must hold a JSON object";
-    return failure();
+    return std::nullopt;
   }
+  return std::move(*parsed);
+}
+
+LogicalResult mlir::gemm::parseShapeFile(StringRef text, ShapeList &out,
+                                         std::string &error) {
+  std::optional<json::Value> parsed = parseJsonObject(text, error);
+  if (!parsed)
+    return failure();
+  const json::Object *root = parsed->getAsObject();
   if (const json::Array *list = root->getArray("nk")) {
     for (const json::Value &e : *list) {
       SmallVector<int64_t> v;

@@ -16,16 +16,10 @@ namespace json = llvm::json;
 
 LogicalResult mlir::gemm::parseTunedConfigs(StringRef text, TunedConfigs &out,
                                             std::string &error) {
-  auto parsed = json::parse(text);
-  if (!parsed) {
-    error = "not valid JSON: " + llvm::toString(parsed.takeError());
+  std::optional<json::Value> parsed = parseJsonObject(text, error);
+  if (!parsed)
     return failure();
-  }
   const json::Object *root = parsed->getAsObject();
-  if (!root) {
-    error = "must hold a JSON object";
-    return failure();
-  }
   std::optional<StringRef> chip = root->getString("chip");
   if (!chip) {
     error = "\"chip\" (a string) is missing";

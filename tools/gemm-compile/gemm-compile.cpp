@@ -82,29 +82,37 @@ LogicalResult fail(const Twine &msg) {
 }
 void report(const Twine &msg) { (void)fail(msg); }
 
-/// Reads a shape file (gemm::parseShapeFile); errors name the file.
-LogicalResult readShapeFile(StringRef path, gemm::ShapeList &shapes) {
+/// Reads the file `path` (a `what`, for errors) and hands its text to
+/// `parse`; errors name the file.
+LogicalResult
+readInput(StringRef path, StringRef what,
+          function_ref<LogicalResult(StringRef, std::string &)> parse) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer)
-    return fail("cannot read shape file '" + path +
+    return fail("cannot read " + what + " '" + path +
                 "': " + buffer.getError().message());
   std::string error;
-  if (failed(gemm::parseShapeFile((*buffer)->getBuffer(), shapes, error)))
-    return fail("shape file '" + path + "': " + error);
+  if (failed(parse((*buffer)->getBuffer(), error)))
+    return fail(what + " '" + path + "': " + error);
   return success();
+}
+
+/// Reads a shape file (gemm::parseShapeFile).
+LogicalResult readShapeFile(StringRef path, gemm::ShapeList &shapes) {
+  return readInput(path, "shape file", [&](StringRef text, std::string &e) {
+    return gemm::parseShapeFile(text, shapes, e);
+  });
 }
 
 /// Reads a tuned-configs file and checks that it is for `chip` and that
 /// every config parses; errors name the file.
 LogicalResult readTunedConfigs(StringRef path, StringRef chip,
                                gemm::TunedConfigs &table) {
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer)
-    return fail("cannot read tuned configs '" + path +
-                "': " + buffer.getError().message());
-  std::string error;
-  if (failed(gemm::parseTunedConfigs((*buffer)->getBuffer(), table, error)))
-    return fail("tuned configs '" + path + "': " + error);
+  if (failed(readInput(path, "tuned configs",
+                       [&](StringRef text, std::string &e) {
+                         return gemm::parseTunedConfigs(text, table, e);
+                       })))
+    return failure();
   if (table.chip != chip)
     return fail("tuned configs '" + path + "' are for " + table.chip +
                 ", not " + chip);

@@ -5,9 +5,11 @@
 
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +25,11 @@ struct ShapeList {
   std::vector<std::pair<int64_t, int64_t>> nk;
   std::string bucketSpec;
 };
+
+/// Parses `text` as JSON that must hold an object (the input files of
+/// gemm-compile); none, with `error` set, otherwise.
+std::optional<llvm::json::Value> parseJsonObject(StringRef text,
+                                                 std::string &error);
 
 /// Parses the JSON text of a shape file: {"nk": [[N, K], ...]} or
 /// {"shapes": [[M, N, K], ...]}, with an optional "m_buckets": [[lo, hi],

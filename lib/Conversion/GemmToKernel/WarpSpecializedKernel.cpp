@@ -150,6 +150,11 @@ private:
 
   void buildKRange();
   void buildProducer();
+  /// TMA load of `rows` rows of a 64-wide chunk into the ring at
+  /// `chunkOff`: rows row0 + slice * rows on, placed slice * rows rows into
+  /// the chunk (slice null: the whole tile from row0), multicast to `mask`.
+  void loadSlice(Value desc, Value chunkOff, Value kc, Value row0,
+                 Value slice, int64_t rows, Value mask, Value stage);
   void buildConsumer(Value tid, Value wg);
   /// Positions of this thread's accumulator fragment in out; `storePair`
   /// writes register pair p (masked).
@@ -338,35 +343,30 @@ void WarpSpecializedBuilder::buildProducer() {
       b, arith::AddIOp::create(b, kBegin, kt), cIdx(blockK));
   for (int64_t j = 0; j < chunks; ++j) {
     Value kc = arith::AddIOp::create(b, kBase, cIdx(j * 64));
-    // This CTA's slice of the x tile, multicast to the same place in every
-    // CTA of its cluster row.
-    Value offX = arith::AddIOp::create(b, pad, xChunkOffset(s, j));
-    Value mX = m0;
-    if (clusterN > 1) {
-      offX = arith::AddIOp::create(
-          b, offX, arith::MulIOp::create(b, clusterX, cIdx(xRows * 128)));
-      mX = arith::AddIOp::create(
-          b, m0, arith::MulIOp::create(b, clusterX, cIdx(xRows)));
-    }
-    Value dstX = memref::ViewOp::create(b, chunkType(xRows), smem, offX,
-                                        ValueRange());
-    nvgpu::TmaAsyncLoadOp::create(b, dstX, full, descX, ValueRange{kc, mX}, s,
-                                  xMask, Value());
-    // This CTA's slice of the y tile, multicast to the same place in every
-    // CTA of its cluster column.
-    Value offY = arith::AddIOp::create(b, pad, yChunkOffset(s, j));
-    Value nY = n0;
-    if (clusterM > 1) {
-      offY = arith::AddIOp::create(
-          b, offY, arith::MulIOp::create(b, clusterY, cIdx(yRows * 128)));
-      nY = arith::AddIOp::create(
-          b, n0, arith::MulIOp::create(b, clusterY, cIdx(yRows)));
-    }
-    Value dstY = memref::ViewOp::create(b, chunkType(yRows), smem, offY,
-                                        ValueRange());
-    nvgpu::TmaAsyncLoadOp::create(b, dstY, full, descY, ValueRange{kc, nY}, s,
-                                  yMask, Value());
+    // This CTA's slice of the x tile goes to the same place in every CTA of
+    // its cluster row, its slice of y to its cluster column.
+    loadSlice(descX, xChunkOffset(s, j), kc, m0, clusterN > 1 ? clusterX : Value(),
+              xRows, xMask, s);
+    loadSlice(descY, yChunkOffset(s, j), kc, n0, clusterM > 1 ? clusterY : Value(),
+              yRows, yMask, s);
   }
+}
+
+void WarpSpecializedBuilder::loadSlice(Value desc, Value chunkOff, Value kc,
+                                       Value row0, Value slice, int64_t rows,
+                                       Value mask, Value stage) {
+  Value off = arith::AddIOp::create(b, pad, chunkOff);
+  Value row = row0;
+  if (slice) {
+    off = arith::AddIOp::create(
+        b, off, arith::MulIOp::create(b, slice, cIdx(rows * 128)));
+    row = arith::AddIOp::create(b, row0,
+                                arith::MulIOp::create(b, slice, cIdx(rows)));
+  }
+  Value dst =
+      memref::ViewOp::create(b, chunkType(rows), smem, off, ValueRange());
+  nvgpu::TmaAsyncLoadOp::create(b, dst, full, desc, ValueRange{kc, row}, stage,
+                                mask, Value());
 }
 
 void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
