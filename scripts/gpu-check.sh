@@ -102,7 +102,13 @@ GEMMRT_TEST_BUNDLE=$top/out/bundles/odd GEMMRT_TEST_BUNDLE_DSV4=$top/out/bundles
 # (host threads, several streams and devices sharing one runtime's caches).
 echo "## runtime GPU concurrency tests under ThreadSanitizer" | tee -a "$OUT/gpu-check.txt"
 tsan_tests=build-rt-tsan-gpu/test/gemmrt-gpu-tests
-if [ ! -x "$tsan_tests" ] && [ "${TSAN:-1}" != 0 ]; then
+# The tests also read the fake kernel and compiler built beside them: a
+# test binary copied here without them is rebuilt too.
+tsan_beside=(build-rt-tsan-gpu/test/fake_generated.ptx build-rt-tsan-gpu/test/fake_generated.cubin
+  build-rt-tsan-gpu/test/libgemmrt-fake-compiler.so)
+tsan_complete=1
+for f in "$tsan_tests" "${tsan_beside[@]}"; do [ -e "$f" ] || tsan_complete=0; done
+if [ "$tsan_complete" = 0 ] && [ "${TSAN:-1}" != 0 ]; then
   cmake -S runtime -B build-rt-tsan-gpu -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DGEMMRT_SANITIZE=thread -DGEMMRT_BUILD_GPU_TOOLS=OFF \
     -DCMAKE_EXE_LINKER_FLAGS=-static-libtsan >/dev/null &&
