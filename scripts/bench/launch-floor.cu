@@ -1,0 +1,126 @@
+// What a call costs before it does any work: per-call time of kernels that
+// do (almost) nothing, replayed in a CUDA graph the way gemm-bench times
+// GEMMs. Decode GEMMs take 4-17 us of which the HBM floor is 0.6-9 us; this
+// says how much of the rest is launch and scheduling, for the launch shapes
+// the generated kernels use (64-256 CTAs, 256-384 threads, ~200 KiB of
+// shared memory, clusters of 1-8, with and without programmatic dependent
+// launch).
+//   nvcc -arch=sm_90a -O2 -o launch-floor launch-floor.cu && ./launch-floor
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#define CHECK(call)                                                           \
+  do {                                                                        \
+    cudaError_t e = (call);                                                   \
+    if (e != cudaSuccess) {                                                   \
+      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,      \
+                   cudaGetErrorString(e));                                    \
+      std::exit(1);                                                           \
+    }                                                                         \
+  } while (0)
+
+// Touches its shared memory and writes one word per CTA, so nothing is
+// optimized away; with `pdl`, behaves like the generated kernels
+// (launch_dependents first, wait before the global store).
+__global__ void nearlyEmpty(float *out, int pdl) {
+  extern __shared__ float smem[];
+  if (pdl)
+    asm volatile("griddepcontrol.launch_dependents;");
+  smem[threadIdx.x] = float(threadIdx.x);
+  __syncthreads();
+  if (pdl)
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+  if (threadIdx.x == 0)
+    out[blockIdx.x + gridDim.x * blockIdx.z] = smem[blockDim.x - 1];
+}
+
+struct Case {
+  const char *name;
+  int ctas, threads, smemKiB, cluster, pdl;
+};
+
+static float perCallUs(const Case &c, float *out, cudaStream_t stream) {
+  const int calls = 64;
+  cudaLaunchConfig_t cfg = {};
+  cfg.gridDim = dim3(c.ctas / c.cluster, 1, c.cluster);
+  cfg.blockDim = dim3(c.threads, 1, 1);
+  cfg.dynamicSmemBytes = size_t(c.smemKiB) * 1024;
+  cfg.stream = stream;
+  cudaLaunchAttribute attrs[2];
+  int n = 0;
+  if (c.cluster > 1) {
+    attrs[n].id = cudaLaunchAttributeClusterDimension;
+    attrs[n].val.clusterDim.x = 1;
+    attrs[n].val.clusterDim.y = 1;
+    attrs[n].val.clusterDim.z = c.cluster;
+    ++n;
+  }
+  if (c.pdl) {
+    attrs[n].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attrs[n].val.programmaticStreamSerializationAllowed = 1;
+    ++n;
+  }
+  cfg.attrs = attrs;
+  cfg.numAttrs = n;
+  cudaGraph_t graph;
+  CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
+  for (int i = 0; i < calls; ++i)
+    CHECK(cudaLaunchKernelEx(&cfg, nearlyEmpty, out, c.pdl));
+  CHECK(cudaStreamEndCapture(stream, &graph));
+  cudaGraphExec_t exec;
+  CHECK(cudaGraphInstantiate(&exec, graph, 0));
+  cudaEvent_t start, stop;
+  CHECK(cudaEventCreate(&start));
+  CHECK(cudaEventCreate(&stop));
+  CHECK(cudaGraphLaunch(exec, stream)); // warm-up
+  std::vector<float> us;
+  for (int r = 0; r < 15; ++r) {
+    CHECK(cudaEventRecord(start, stream));
+    CHECK(cudaGraphLaunch(exec, stream));
+    CHECK(cudaEventRecord(stop, stream));
+    CHECK(cudaEventSynchronize(stop));
+    float ms;
+    CHECK(cudaEventElapsedTime(&ms, start, stop));
+    us.push_back(ms * 1000.0f / calls);
+  }
+  CHECK(cudaGetLastError());
+  CHECK(cudaGraphExecDestroy(exec));
+  CHECK(cudaGraphDestroy(graph));
+  CHECK(cudaEventDestroy(start));
+  CHECK(cudaEventDestroy(stop));
+  std::sort(us.begin(), us.end());
+  return us[us.size() / 2];
+}
+
+int main() {
+  CHECK(cudaFuncSetAttribute(nearlyEmpty,
+                             cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             227 * 1024));
+  cudaDeviceProp prop;
+  CHECK(cudaGetDeviceProperties(&prop, 0));
+  float *out;
+  CHECK(cudaMalloc(&out, 4096 * sizeof(float)));
+  cudaStream_t stream;
+  CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+  const Case cases[] = {
+      {"64 CTAs x 256, no smem", 64, 256, 0, 1, 0},
+      {"64 CTAs x 256, 193 KiB", 64, 256, 193, 1, 0},
+      {"64 CTAs x 256, 193 KiB, clusters of 8", 64, 256, 193, 8, 0},
+      {"64 CTAs x 256, 193 KiB, clusters of 8, PDL", 64, 256, 193, 8, 1},
+      {"128 CTAs x 384, 225 KiB, clusters of 8", 128, 384, 225, 8, 0},
+      {"128 CTAs x 384, 225 KiB, clusters of 8, PDL", 128, 384, 225, 8, 1},
+      {"128 CTAs x 384, 225 KiB", 128, 384, 225, 1, 0},
+      {"128 CTAs x 384, 225 KiB, PDL", 128, 384, 225, 1, 1},
+  };
+  std::printf("# %s, %d SMs: per-call us, graph of 64 calls, median of 15\n",
+              prop.name, prop.multiProcessorCount);
+  std::printf("case,us\n");
+  for (const Case &c : cases)
+    std::printf("%s,%.3f\n", c.name, perCallUs(c, out, stream));
+  CHECK(cudaFree(out));
+  return 0;
+}
