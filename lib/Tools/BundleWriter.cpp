@@ -75,8 +75,9 @@ std::string sha256Hex(StringRef data) {
                      /*LowerCase=*/true);
 }
 
-/// Builds the input module of one variant.
-OwningOpRef<ModuleOp> buildInput(MLIRContext &ctx, const Variant &v) {
+/// Builds the input module of one variant (a null config: the model picks).
+OwningOpRef<ModuleOp> buildInput(MLIRContext &ctx, const Variant &v,
+                                 gemm::ConfigAttr config) {
   OpBuilder b(&ctx);
   Location loc = NameLoc::get(b.getStringAttr(v.name));
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
@@ -89,9 +90,6 @@ OwningOpRef<ModuleOp> buildInput(MLIRContext &ctx, const Variant &v) {
       b, loc, v.name, b.getFunctionType({xType, yType, outType}, {}));
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
-  gemm::ConfigAttr config;
-  if (!v.config.empty())
-    config = dyn_cast_or_null<gemm::ConfigAttr>(parseAttribute(v.config, &ctx));
   gemm::LinearBf16Fp32Op::create(b, loc, body->getArgument(0),
                                  body->getArgument(1), body->getArgument(2),
                                  config,
@@ -159,13 +157,15 @@ void compileVariant(const DialectRegistry &registry,
                     .count();
   };
 
-  OwningOpRef<ModuleOp> module = buildInput(ctx, v);
-  // A config that does not parse would silently hand the op to the model.
-  if (!v.config.empty() && module->walk([](gemm::LinearBf16Fp32Op op) {
-                             return op.getConfig() ? WalkResult::advance()
-                                                   : WalkResult::interrupt();
-                           }).wasInterrupted())
-    return finish("not a valid #gemm.config: " + v.config);
+  // A config that does not parse must not silently hand the op to the
+  // model.
+  gemm::ConfigAttr config;
+  if (!v.config.empty()) {
+    config = dyn_cast_or_null<gemm::ConfigAttr>(parseAttribute(v.config, &ctx));
+    if (!config)
+      return finish("not a valid #gemm.config: " + v.config);
+  }
+  OwningOpRef<ModuleOp> module = buildInput(ctx, v, config);
   if (failed(verify(*module)))
     return finish(diagText);
 

@@ -58,7 +58,8 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
                   clusterM *
                   (ceilDiv(ceilDiv(n, config.getBlockN()), clusterN) * clusterN);
   int64_t ctas = tiles * split;
-  // Whole clusters of clusterM x split CTAs; the GPU holds only so many.
+  // Whole clusters of clusterM x clusterN x split CTAs; the GPU holds only
+  // so many at once.
   int64_t resident =
       std::max<int64_t>(1, chip.residentCtas(clusterM * clusterN * split));
   int64_t waves = ceilDiv(ctas, resident);
