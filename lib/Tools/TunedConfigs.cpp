@@ -3,8 +3,8 @@
 #include "gemmgen/Tools/TunedConfigs.h"
 #include "gemmgen/Tools/ShapeList.h"
 
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
 #include <cmath>

@@ -1,8 +1,9 @@
 //===- Env.h - Environment variables read once at creation ------*- C++ -*-===//
 //
 // GEMMRT_BACKEND, GEMMRT_LOG, GEMMRT_CACHE_DIR (with XDG_CACHE_HOME and
-// HOME for the default), GEMMRT_COMPILER and GEMMRT_PDL. Read once in gemmrt_create; the lookup function is
-// a parameter so tests need not touch the process environment.
+// HOME for the default), GEMMRT_COMPILER and GEMMRT_PDL. Read once in
+// gemmrt_create; the lookup function is a parameter so tests need not touch the
+// process environment.
 //
 //===----------------------------------------------------------------------===//
 

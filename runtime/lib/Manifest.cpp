@@ -554,8 +554,8 @@ static Status parseVariant(const json &vj, const std::string &path,
           rv.getInt("dynamic_smem_bytes", v.dynamicSmemBytes, 0, 1 << 20);
       !s.ok())
     return s;
-  if (Status s = rv.getOptionalBool("programmatic_launch",
-                                    v.programmaticLaunch);
+  if (Status s =
+          rv.getOptionalBool("programmatic_launch", v.programmaticLaunch);
       !s.ok())
     return s;
 

@@ -108,10 +108,10 @@ LogicalResult readShapeFile(StringRef path, gemm::ShapeList &shapes) {
 /// every config parses; errors name the file.
 LogicalResult readTunedConfigs(StringRef path, StringRef chip,
                                gemm::TunedConfigs &table) {
-  if (failed(readInput(path, "tuned configs",
-                       [&](StringRef text, std::string &e) {
-                         return gemm::parseTunedConfigs(text, table, e);
-                       })))
+  if (failed(
+          readInput(path, "tuned configs", [&](StringRef text, std::string &e) {
+            return gemm::parseTunedConfigs(text, table, e);
+          })))
     return failure();
   if (table.chip != chip)
     return fail("tuned configs '" + path + "' are for " + table.chip +

@@ -1,4 +1,4 @@
-//===- TunedConfigs.h - measured configurations for gemm-compile -*- C++ -*-===//
+//===- TunedConfigs.h - measured configs for gemm-compile ------*- C++ -*-===//
 //
 // A table of measured kernel times: (N, K, M, #gemm.config, microseconds),
 // written from config sweeps on a GPU (scripts/bench/tuned-configs.py).
@@ -41,9 +41,8 @@ LogicalResult parseTunedConfigs(StringRef text, TunedConfigs &out,
 /// measured at every M the table has inside the bucket, the one with the
 /// least sum over those M of time / best time at that M (the first in the
 /// table on a tie). None when the table has no measurement in the bucket.
-std::optional<std::string> pickTunedConfig(const TunedConfigs &table,
-                                           int64_t n, int64_t k, int64_t mLo,
-                                           int64_t mHi);
+std::optional<std::string> pickTunedConfig(const TunedConfigs &table, int64_t n,
+                                           int64_t k, int64_t mLo, int64_t mHi);
 
 } // namespace mlir::gemm
 

@@ -138,13 +138,13 @@ private:
     Value i = arith::SubIOp::create(
         b, arith::MaxUIOp::create(b, t, cIdx(clusterM)), cIdx(clusterM));
     Value skipSelf = arith::SelectOp::create(
-        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, i, clusterX),
-        i, arith::AddIOp::create(b, i, cIdx(1)));
+        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, i, clusterX), i,
+        arith::AddIOp::create(b, i, cIdx(1)));
     Value inRow = arith::AddIOp::create(
         b, skipSelf, arith::MulIOp::create(b, clusterY, cIdx(clusterN)));
     return arith::SelectOp::create(
-        b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, t,
-                                 cIdx(clusterM)),
+        b,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, t, cIdx(clusterM)),
         inColumn, inRow);
   }
 
@@ -153,8 +153,8 @@ private:
   /// TMA load of `rows` rows of a 64-wide chunk into the ring at
   /// `chunkOff`: rows row0 + slice * rows on, placed slice * rows rows into
   /// the chunk (slice null: the whole tile from row0), multicast to `mask`.
-  void loadSlice(Value desc, Value chunkOff, Value kc, Value row0,
-                 Value slice, int64_t rows, Value mask, Value stage);
+  void loadSlice(Value desc, Value chunkOff, Value kc, Value row0, Value slice,
+                 int64_t rows, Value mask, Value stage);
   void buildConsumer(Value tid, Value wg);
   /// Positions of this thread's accumulator fragment in out; `storePair`
   /// writes register pair p (masked).
@@ -345,10 +345,10 @@ void WarpSpecializedBuilder::buildProducer() {
     Value kc = arith::AddIOp::create(b, kBase, cIdx(j * 64));
     // This CTA's slice of the x tile goes to the same place in every CTA of
     // its cluster row, its slice of y to its cluster column.
-    loadSlice(descX, xChunkOffset(s, j), kc, m0, clusterN > 1 ? clusterX : Value(),
-              xRows, xMask, s);
-    loadSlice(descY, yChunkOffset(s, j), kc, n0, clusterM > 1 ? clusterY : Value(),
-              yRows, yMask, s);
+    loadSlice(descX, xChunkOffset(s, j), kc, m0,
+              clusterN > 1 ? clusterX : Value(), xRows, xMask, s);
+    loadSlice(descY, yChunkOffset(s, j), kc, n0,
+              clusterM > 1 ? clusterY : Value(), yRows, yMask, s);
   }
 }
 
@@ -435,11 +435,10 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
         // thread t of the warpgroup arrives on the t-th CTA that writes
         // this CTA's ring (releaseRank).
         Value releases =
-            writers == 1
-                ? isLeader
-                : arith::CmpIOp::create(b, arith::CmpIPredicate::ult, ltid,
-                                        cIdx(writers))
-                      .getResult();
+            writers == 1 ? isLeader
+                         : arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
+                                                 ltid, cIdx(writers))
+                               .getResult();
         auto relIf = scf::IfOp::create(b, releases, /*withElseRegion=*/false);
         {
           OpBuilder::InsertionGuard guard(b);
@@ -687,14 +686,14 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   info.append("dynamic_smem_bytes",
               b.getI64IntegerAttr(config.getSharedMemoryBytes()));
   info.append("programmatic_launch", b.getBoolAttr(true));
-  info.append("params",
-              b.getArrayAttr(
-                  {param("tma_desc", "tensor", "x",
-                         {64, config.getBlockM() / config.getClusterN()}),
-                   param("tma_desc", "tensor", "y",
-                         {64, config.getBlockN() / config.getClusterM()}),
-                   param("ptr", "tensor", "out"), param("i32", "value", "m"),
-                   param("i64", "value", "ldc")}));
+  info.append(
+      "params",
+      b.getArrayAttr({param("tma_desc", "tensor", "x",
+                            {64, config.getBlockM() / config.getClusterN()}),
+                      param("tma_desc", "tensor", "y",
+                            {64, config.getBlockN() / config.getClusterM()}),
+                      param("ptr", "tensor", "out"), param("i32", "value", "m"),
+                      param("i64", "value", "ldc")}));
   NamedAttrList requires;
   requires.append("k_multiple", b.getI64IntegerAttr(8));
   requires.append("x_align_bytes", b.getI64IntegerAttr(16));

@@ -28,12 +28,12 @@ FailureOr<ChipModel> mlir::gemm::getChipModel(StringRef chip) {
     // TFLOP/s, 3.35 TB/s HBM3. The fitted terms come from config sweeps on
     // an H100 (docs/perf/README.md); the resident clusters from
     // scripts/bench/cluster-occupancy.cu.
-    return ChipModel{132,   ConfigAttr::kMaxSharedMemoryBytes,
-                     989.0, 3350.0,
+    return ChipModel{132,    ConfigAttr::kMaxSharedMemoryBytes,
+                     989.0,  3350.0,
                      8000.0, 100.0,
-                     200.0, 1.5,
-                     10.0,  1.0,
-                     100.0, {132, 66, 30, 15}};
+                     200.0,  1.5,
+                     10.0,   1.0,
+                     100.0,  {132, 66, 30, 15}};
   return failure();
 }
 
@@ -54,9 +54,9 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   int64_t split = config.getSplitK();
   // A cluster launches whole clusters.
   int64_t clusterM = config.getClusterM(), clusterN = config.getClusterN();
-  int64_t tiles = ceilDiv(ceilDiv(m, config.getBlockM()), clusterM) *
-                  clusterM *
-                  (ceilDiv(ceilDiv(n, config.getBlockN()), clusterN) * clusterN);
+  int64_t tiles =
+      ceilDiv(ceilDiv(m, config.getBlockM()), clusterM) * clusterM *
+      (ceilDiv(ceilDiv(n, config.getBlockN()), clusterN) * clusterN);
   int64_t ctas = tiles * split;
   // Whole clusters of clusterM x clusterN x split CTAs; the GPU holds only
   // so many at once.
@@ -83,8 +83,8 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   double active = std::min<double>(ctas, resident);
   double perSMBytes =
       std::min(chip.smStreamGBps, chip.l2GBps / active) * 1e9;
-  double rows = std::min<double>(bm, m) / clusterN +
-                std::min<double>(bn, n) / clusterM;
+  double rows =
+      std::min<double>(bm, m) / clusterN + std::min<double>(bn, n) / clusterM;
   double tileBytes = rows * kSteps * bk * 2;
   double tStream = waves * tileBytes / perSMBytes;
 
