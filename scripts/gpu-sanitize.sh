@@ -16,6 +16,9 @@
 #
 # SANITIZE_NK=384x7168,2048x7168 limits the run (and the table) to those
 # N x K, for a re-run after only their variants changed; the summary says so.
+# SANITIZE_M=1,7,64 replaces the M list, so only the variants of the buckets
+# holding those M run (and are tabled), e.g. after only the 1-64 buckets
+# changed.
 #
 # Needs build-rt/ (scripts/setup.sh) and out/bundles/ (compile-bundles.sh).
 set -uo pipefail
@@ -58,7 +61,7 @@ filter=(--kernel-name kns=gemm_ --report-api-errors no)
 # One M per default bucket (1-64, 65-128, 129-256, 257-512, 513-1024,
 # 1025-2048, 2049-4096, 4097-8192, 8193-), none a multiple of a tile, plus
 # M = 1 and a bucket's top.
-m_list=1,7,64,100,129,300,1000,2000,3000,4097,8200
+m_list=${SANITIZE_M:-1,7,64,100,129,300,1000,2000,3000,4097,8200}
 
 run_tool() { # <tool>
   local tool=$1 rc=0 extra=()
@@ -100,15 +103,19 @@ for p in "${pids[@]}"; do
   wait "$p" || status=1
 done
 
-SANITIZE_NK=$only_nk python3 - "$dir" "${tools[@]}" <<'EOF' || status=1
+SANITIZE_NK=$only_nk SANITIZE_M=${SANITIZE_M:-} python3 - "$dir" "${tools[@]}" <<'EOF' || status=1
 import csv, glob, json, os, re, sys
 d, tools = sys.argv[1], sys.argv[2:]
 only = [x for x in os.environ.get("SANITIZE_NK", "").split(",") if x]
+ms = [int(x) for x in os.environ.get("SANITIZE_M", "").split(",") if x]
 variants = []
 for b in ("dsv4", "odd"):
     for v in json.load(open(f"out/bundles/{b}/manifest.json"))["variants"]:
-        if not only or f"{v['n']}x{v['k']}" in only:
-            variants.append((b, v))
+        if only and f"{v['n']}x{v['k']}" not in only:
+            continue
+        if ms and not any(v["m_min"] <= m <= v["m_max"] for m in ms):
+            continue
+        variants.append((b, v))
 ok = True
 rows = []
 for b, v in variants:
@@ -142,6 +149,9 @@ with open(f"{d}/summary.md", "w") as f:
 if only:
     with open(f"{d}/summary.md", "a") as f:
         f.write(f"\nOnly N x K in SANITIZE_NK={','.join(only)}.\n")
+if ms:
+    with open(f"{d}/summary.md", "a") as f:
+        f.write(f"\nOnly the buckets holding SANITIZE_M={','.join(map(str, ms))}.\n")
 print(open(f"{d}/summary.md").read())
 print("per-process error counts are for all variants of one N x K; a cell is bold when "
       "the variant never launched, its process reported errors, or a check failed")

@@ -5,8 +5,10 @@
 # is how the analytic model of gemm-select-config is checked and adjusted.
 #   scripts/bench/sweep-compile.sh "384x7168 2048x4096" "1,16,64" 1-64
 # The grid: SWEEP_BM (default 64), SWEEP_BN (32 64 128), SWEEP_BK (64 128),
-# SWEEP_SPLIT (1 2 4 8), SWEEP_CM (cluster_m, 1) and SWEEP_CN (cluster_n,
-# 1); clusters larger than one CTA only without split-K. Tags: m128n256k64s4x1
+# SWEEP_SPLIT (1 2 4 8), SWEEP_CM (cluster_m, 1), SWEEP_CN (cluster_n,
+# 1) and SWEEP_STAGES (max: as many as one CTA's shared memory holds, up
+# to 8; half: as many as let two CTAs share an SM; or a number); clusters
+# larger than one CTA only without split-K. Tags: m128n256k64s4x1
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
 # (cluster_n).
 # Large M, with and without the y multicast:
@@ -27,7 +29,17 @@ for nk in $nks; do
     for bn in ${SWEEP_BN:-32 64 128}; do
       for bk in ${SWEEP_BK:-64 128}; do
         stage=$(( (bm + bn) * bk * 2 ))
-        stages=$(( (232448 - 1024) / (stage + 16) )); [ $stages -gt 8 ] && stages=8
+        for st in ${SWEEP_STAGES:-max}; do
+        case $st in
+          # 232448: one CTA's opt-in limit; 116736: half an SM's 228 KiB
+          # less the 1 KiB the hardware reserves per CTA. 1 KiB of each
+          # goes to ring alignment, 16 bytes per stage to its barriers.
+          max) stages=$(( (232448 - 1024) / (stage + 16) )) ;;
+          half) stages=$(( (116736 - 1024 - 1024) / (stage + 16) )) ;;
+          *) stages=$st ;;
+        esac
+        [ $stages -gt 8 ] && stages=8
+        [ $stages -lt 2 ] && continue
         for split in ${SWEEP_SPLIT:-1 2 4 8}; do
           [ $(( 4 * bm * bn )) -gt $(( stages * stage )) ] && [ $split -gt 1 ] && continue
           red=none; [ $split -gt 1 ] && red=cluster
@@ -37,10 +49,12 @@ for nk in $nks; do
             tag=m${bm}n${bn}k${bk}s${stages}x${split}
             [ $cm -gt 1 ] && tag=${tag}c${cm}
             [ $cn -gt 1 ] && tag=${tag}cn${cn}
+            [ -d out/sweep/$nk/$tag ] && continue # max and half may agree
             cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = warp_specialized, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = along_n>"
             build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag
           done
           done
+        done
         done
       done
     done
