@@ -4,6 +4,7 @@
 #include "DiskCache.h"
 #include "Sha256.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <vector>
@@ -295,9 +296,22 @@ static unsigned roundUp(uint64_t x, unsigned multiple) {
   return unsigned((x + multiple - 1) / multiple * multiple);
 }
 
-void gridFor(const Variant &v, int64_t m, int64_t n, unsigned grid[3]) {
+void gridFor(const Variant &v, int64_t m, int64_t n, unsigned grid[3],
+             int smCount) {
   uint64_t gx = uint64_t((n + v.grid.blockN - 1) / v.grid.blockN);
   uint64_t gy = uint64_t((m + v.grid.blockM - 1) / v.grid.blockM);
+  if (v.grid.kind == GridKind::Persistent) {
+    // The kernel derives the same cluster tiles from M and N and walks
+    // them with a stride of gridDim.x / cluster x.
+    uint64_t cx = v.cluster[0], cy = v.cluster[1];
+    uint64_t tiles = ((gx + cx - 1) / cx) * ((gy + cy - 1) / cy);
+    uint64_t resident = smCount > 0 ? std::max<uint64_t>(1, smCount / (cx * cy))
+                                    : tiles;
+    grid[0] = unsigned(cx * std::min(tiles, resident));
+    grid[1] = unsigned(cy);
+    grid[2] = 1;
+    return;
+  }
   uint64_t gz = uint64_t(v.grid.splitK);
   // A cluster launch needs whole clusters; the extra blocks are entirely
   // out of range and write nothing (the kernel masks its tails anyway).
@@ -381,7 +395,7 @@ Status launchGenerated(const CudaDriver &drv, DeviceState &dev,
   if (Status s = buildParams(v, a, dev.tensorMaps, buffer, args); !s.ok())
     return s;
   unsigned grid[3];
-  gridFor(v, a.m, a.n, grid);
+  gridFor(v, a.m, a.n, grid, dev.smCount);
 
   CUlaunchConfig config;
   std::memset(&config, 0, sizeof(config));

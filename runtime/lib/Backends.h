@@ -33,7 +33,10 @@ Status loadVariantKernel(const CudaDriver &driver, const DeviceState &device,
 
 /// The grid for a call (the manifest's rule, then rounded up to whole
 /// clusters). Pure.
-void gridFor(const Variant &variant, int64_t m, int64_t n, unsigned grid[3]);
+/// smCount: the device's SMs, for persistent grids (0: one cluster per
+/// cluster tile, which is correct but not persistent).
+void gridFor(const Variant &variant, int64_t m, int64_t n, unsigned grid[3],
+             int smCount = 0);
 
 /// Fills `buffer` (variant.paramBytes bytes, 128-byte aligned) and `args`
 /// (one pointer per param, into `buffer`) for cuLaunchKernelEx.

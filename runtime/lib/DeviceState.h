@@ -48,6 +48,7 @@ struct DeviceState {
   std::string name;
   std::string chip; // "sm_90"
   int maxDynamicSmemOptin = 0;
+  int smCount = 0; // sizes persistent grids
 
   std::unique_ptr<KernelSlot[]> variantSlots; // indexed by Variant::id
   size_t numVariants;

@@ -566,16 +566,25 @@ static Status parseVariant(const json &vj, const std::string &path,
   std::string gridKind;
   if (Status s = rg.getString("kind", gridKind); !s.ok())
     return s;
-  if (gridKind != "tiles")
+  if (gridKind != "tiles" && gridKind != "persistent")
     return rg.error("kind", "unknown grid kind '" + gridKind +
-                                "' (this runtime knows: tiles)");
-  v.grid.kind = GridKind::Tiles;
+                                "' (this runtime knows: tiles, persistent)");
+  v.grid.kind = gridKind == "persistent" ? GridKind::Persistent
+                                         : GridKind::Tiles;
   if (Status s = rg.getInt("block_m", v.grid.blockM, 1, 65536); !s.ok())
     return s;
   if (Status s = rg.getInt("block_n", v.grid.blockN, 1, 65536); !s.ok())
     return s;
   if (Status s = rg.getInt("split_k", v.grid.splitK, 1, 65535); !s.ok())
     return s;
+  // A persistent CTA walks whole tiles along grid x: no split, and the
+  // cluster lies in x and y only.
+  if (v.grid.kind == GridKind::Persistent &&
+      (v.grid.splitK != 1 || v.cluster[2] != 1))
+    return rg.error("kind", formatString("a persistent grid needs split_k 1 "
+                                         "and cluster z 1, got %lld and %u",
+                                         (long long)v.grid.splitK,
+                                         v.cluster[2]));
   // gridDim.y = ceil(M / block_m) must stay within 65535 for all M served.
   if ((v.mMax + v.grid.blockM - 1) / v.grid.blockM > 65535)
     return rg.error("block_m", formatString("m_max %lld needs more than 65535 "

@@ -68,7 +68,10 @@ struct ParamSpec {
 /// 64 descriptors) need not match these offsets.
 uint32_t layoutParams(std::vector<ParamSpec> &params);
 
-enum class GridKind { Tiles };
+/// tiles: one CTA per output tile and split (grid = tiles x split_k);
+/// persistent: clusters that loop over the tiles, as many as the SMs hold
+/// at once (gridFor).
+enum class GridKind { Tiles, Persistent };
 
 struct GridRule {
   GridKind kind = GridKind::Tiles;

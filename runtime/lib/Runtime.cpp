@@ -179,8 +179,15 @@ Status Runtime::acquireDevice(DeviceState *&out) {
                        CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN,
                        state->device),
                    "cuDeviceGetAttribute(MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)");
+  int sms = 0;
+  if (s.ok())
+    s = drv->check(drv->cuDeviceGetAttribute(
+                       &sms, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                       state->device),
+                   "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
   if (!s.ok())
     return s;
+  state->smCount = sms;
   char name[256] = {0};
   if (drv->cuDeviceGetName(name, sizeof(name) - 1, state->device) !=
       CUDA_SUCCESS)

@@ -85,6 +85,44 @@ TEST(Grid, RoundedUpToWholeClusters) {
   EXPECT_EQ(g[1], 2u);
 }
 
+TEST(Grid, PersistentRule) {
+  unsigned g[3];
+  Variant v = tilesVariant(128, 256);
+  v.grid.kind = GridKind::Persistent;
+  // 16384 x 2048: 128 x 8 = 1024 tiles, more than 132 SMs: one CTA per SM.
+  gridFor(v, 16384, 2048, g, 132);
+  EXPECT_EQ(g[0], 132u);
+  EXPECT_EQ(g[1], 1u);
+  EXPECT_EQ(g[2], 1u);
+  // Fewer tiles than SMs (3 x 2 = 6): one CTA per tile.
+  gridFor(v, 300, 384, g, 132);
+  EXPECT_EQ(g[0], 6u);
+  // Unknown SM count: every tile gets its CTA, still a valid launch.
+  gridFor(v, 16384, 2048, g, 0);
+  EXPECT_EQ(g[0], 1024u);
+}
+
+TEST(Grid, PersistentClusters) {
+  unsigned g[3];
+  // Clusters of 2 along N: (cluster_n * clusters, 1, 1), 66 clusters on
+  // 132 SMs; 9 tiles along N make 5 cluster tiles per M row.
+  Variant v = tilesVariant(128, 256, 1, 2, 1);
+  v.grid.kind = GridKind::Persistent;
+  gridFor(v, 16384, 2304, g, 132);
+  EXPECT_EQ(g[0], 132u);
+  EXPECT_EQ(g[1], 1u);
+  gridFor(v, 128, 2304, g, 132); // 5 cluster tiles
+  EXPECT_EQ(g[0], 10u);
+  // Clusters of 2 along M: grid y is the cluster's 2; 3 M tiles make 2
+  // cluster tiles per N tile.
+  Variant w = tilesVariant(128, 256, 1, 1, 2);
+  w.grid.kind = GridKind::Persistent;
+  gridFor(w, 300, 512, g, 132);
+  EXPECT_EQ(g[0], 4u);
+  EXPECT_EQ(g[1], 2u);
+  EXPECT_EQ(g[2], 1u);
+}
+
 //===--- parameter buffer -------------------------------------------------===//
 
 TEST(Params, BufferFollowsManifestOrder) {

@@ -129,7 +129,7 @@ TEST(CApiCreate, MalformedBundlesFail) {
       {"bundle_bad_schema", "incompatible bundle: schema_version 2"},
       {"bundle_bad_json", "not valid JSON"},
       {"bundle_unknown_param_kind", "unknown param kind 'f16'"},
-      {"bundle_unknown_grid_kind", "unknown grid kind 'persistent'"},
+      {"bundle_unknown_grid_kind", "unknown grid kind 'stream_k'"},
       {"bundle_missing_ptx", "not found"},
       {"bundle_bad_tuning", "no variant named"},
       {"bundle_no_manifest", "manifest.json not found"},

@@ -193,7 +193,7 @@ INSTANTIATE_TEST_SUITE_P(
                     "variants[1] (n256_k4096_m65_256).params[3].kind: unknown "
                     "param kind 'f16'"},
         FixtureCase{"bundle_unknown_grid_kind",
-                    "grid.kind: unknown grid kind 'persistent'"},
+                    "grid.kind: unknown grid kind 'stream_k'"},
         FixtureCase{"bundle_missing_ptx", "n256_k4096_m65_256.ptx' not found"},
         FixtureCase{"bundle_bad_tuning",
                     "tuning.json: entries[0].variant: no variant named "
@@ -261,6 +261,19 @@ TEST_P(ManifestMutation, FailsWithBundleErrorNamingTheField) {
       << "message: " << s.message();
 }
 
+TEST(Manifest, PersistentGridKind) {
+  TempDir dir;
+  copyBundle(dataPath("bundle_good"), dir.path());
+  json j = json::parse(readText(dir / "manifest.json"));
+  j["variants"][2]["grid"]["kind"] = "persistent"; // cluster [2, 1, 1]
+  writeText(dir / "manifest.json", j.dump(2));
+  Bundle b;
+  Status s = loadBundle(dir.path(), b);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(b.variants[2].grid.kind, GridKind::Persistent);
+  EXPECT_EQ(b.variants[0].grid.kind, GridKind::Tiles);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Fields, ManifestMutation,
     ::testing::Values(
@@ -323,6 +336,11 @@ INSTANTIATE_TEST_SUITE_P(
                  ".grid.block_n: missing field"},
         Mutation{"/variants/0/grid/split_k", "0",
                  ".grid.split_k: value 0 is out of range"},
+        Mutation{"/variants/0/grid",
+                 R"({"kind": "persistent", "block_m": 64, "block_n": 128,
+                     "split_k": 2})",
+                 ".grid.kind: a persistent grid needs split_k 1 and cluster "
+                 "z 1, got 2 and 1"},
         Mutation{"/variants/0/params", "{}", ".params: expected an array"},
         Mutation{"/variants/0/params", "[]", "missing tma_desc x"},
         Mutation{"/variants/0/params/1", "5", ".params[1]: expected an object"},

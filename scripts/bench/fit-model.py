@@ -98,7 +98,11 @@ def select(p, n, k, lo, hi):
 
 
 def parse_tag(tag):
-    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?(?:cn(\d+))?", tag)
+    """The model's view of a sweep tag, or None for a schedule it does not
+    choose (persistent: tag suffix p)."""
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?(?:cn(\d+))?(p)?", tag)
+    if g.group(8):
+        return None
     bm, bn, bk, _, split = (int(x) for x in g.groups()[:5])
     return (bm, bn, bk, split, int(g.group(6) or 1), int(g.group(7) or 1))
 
@@ -134,6 +138,8 @@ def load(paths):
                 continue
             n, k = (int(x) for x in r["nk"].split("x"))
             key, cfg = (n, k, int(r["M"])), parse_tag(r["config"])
+            if cfg is None:
+                continue
             rows[key][cfg] = min(us, rows[key].get(cfg, us))
     return rows
 

@@ -40,7 +40,14 @@ def load(directory):
     """Returns (header of the first gemm-bench file or {}, rows keyed by (M, N, K),
     (N, K) groups in file order)."""
     headers, rows, groups = [], {}, []
-    for path in sorted(glob.glob(os.path.join(directory, '*.json'))):
+    # The main runs (gemm-bench-<set>.json) first, so that their cells win
+    # over the same backend's in a variant run (gemm-bench-<set>-pdl.json
+    # times `generated` too, under another launch mode).
+    paths = sorted(glob.glob(os.path.join(directory, '*.json')),
+                   key=lambda p: (os.path.basename(p).count('-'), p))
+    for path in paths:
+        # A variant run's cells are its own columns: generated_pdl.
+        suffix = '_pdl' if os.path.basename(path).endswith('-pdl.json') else ''
         try:
             with open(path) as f:
                 data = json.load(f)
@@ -67,7 +74,7 @@ def load(directory):
             for name, cell in r.items():
                 if not isinstance(cell, dict):
                     continue
-                k = keymap.get(name, name) if keymap else name
+                k = (keymap.get(name, name) if keymap else name) + suffix
                 # A timed cell wins over an error cell from another file.
                 if k not in rows[key] or ('us' in cell and 'us' not in rows[key][k]):
                     row[k] = cell

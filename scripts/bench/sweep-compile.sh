@@ -7,8 +7,10 @@
 # The grid: SWEEP_BM (default 64), SWEEP_BN (32 64 128), SWEEP_BK (64 128),
 # SWEEP_SPLIT (1 2 4 8), SWEEP_CM (cluster_m, 1), SWEEP_CN (cluster_n,
 # 1) and SWEEP_STAGES (max: as many as one CTA's shared memory holds, up
-# to 8; half: as many as let two CTAs share an SM; or a number); clusters
-# larger than one CTA only without split-K. Tags: m128n256k64s4x1
+# to 8; half: as many as let two CTAs share an SM; or a number) and
+# SWEEP_SCHEDULE (warp_specialized; persistent: only without split-K and
+# with at most 2 CTAs per cluster, tag suffix p); clusters larger than one
+# CTA only without split-K. Tags: m128n256k64s4x1
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
 # (cluster_n).
 # Large M, with and without the y multicast:
@@ -45,13 +47,19 @@ for nk in $nks; do
           red=none; [ $split -gt 1 ] && red=cluster
           for cm in ${SWEEP_CM:-1}; do
           for cn in ${SWEEP_CN:-1}; do
+          for sched in ${SWEEP_SCHEDULE:-warp_specialized}; do
             [ $(( cm * cn )) -gt 1 ] && [ $split -gt 1 ] && continue
             tag=m${bm}n${bn}k${bk}s${stages}x${split}
             [ $cm -gt 1 ] && tag=${tag}c${cm}
             [ $cn -gt 1 ] && tag=${tag}cn${cn}
+            if [ $sched = persistent ]; then
+              [ $split -gt 1 ] || [ $(( cm * cn )) -gt 2 ] && continue
+              tag=${tag}p
+            fi
             [ -d out/sweep/$nk/$tag ] && continue # max and half may agree
-            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = warp_specialized, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = along_n>"
+            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = along_n>"
             build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag
+          done
           done
           done
         done

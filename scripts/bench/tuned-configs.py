@@ -18,15 +18,16 @@ import sys
 
 
 def config_text(tag):
-    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?(?:cn(\d+))?", tag)
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?(?:cn(\d+))?(p)?", tag)
     if not g:
         sys.exit(f"error: config tag '{tag}' is not of sweep-compile.sh's form")
     bm, bn, bk, stages, split = (int(x) for x in g.groups()[:5])
     cm = int(g.group(6) or 1)
     cn = int(g.group(7) or 1)
     red = "cluster" if split > 1 else "none"
+    sched = "persistent" if g.group(8) else "warp_specialized"
     return (f"#gemm.config<block_m = {bm}, block_n = {bn}, block_k = {bk}, "
-            f"stages = {stages}, schedule = warp_specialized, split_k = {split}, "
+            f"stages = {stages}, schedule = {sched}, split_k = {split}, "
             f"reduction = {red}, cluster_m = {cm}, cluster_n = {cn}, raster = along_n>")
 
 

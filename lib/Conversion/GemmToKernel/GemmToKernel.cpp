@@ -94,6 +94,7 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   FailureOr<gpu::GPUFuncOp> kernel = failure();
   switch (config->getSchedule()) {
   case ScheduleKind::WarpSpecialized:
+  case ScheduleKind::Persistent:
     kernel = buildWarpSpecializedKernel(builder, op, kernelName, info);
     break;
   case ScheduleKind::SwapAB:

@@ -10,6 +10,11 @@
 // registers, masked against M and N. Loads past M, N or K read zeros (TMA
 // out-of-bounds fill), which is what makes any shape correct.
 //
+// The `persistent` schedule is the same CTA launched once per SM (per
+// cluster of SMs): it walks output tiles ct = cluster, cluster + clusters,
+// ... and its ring and barrier phases run on across tiles, so the producer
+// loads the next tile while the consumers store the last one.
+//
 // Shared memory: [x ring: stages x block_k/64 chunks of block_m x 64 bf16]
 // [y ring: stages x block_k/64 chunks of block_n x 64 bf16], every chunk a
 // 128-byte-swizzled, 1 KiB-aligned TMA box.
@@ -45,6 +50,7 @@ public:
     stages = config.getStages();
     consumers = blockM / 64;
     splitK = config.getSplitK();
+    persistent = config.getSchedule() == ScheduleKind::Persistent;
     clusterM = config.getClusterM();
     clusterN = config.getClusterN();
     yRows = blockN / clusterM;
@@ -149,13 +155,28 @@ private:
   }
 
   void buildKRange();
+  /// Persistent schedule: the cluster's index and count, and the number
+  /// of cluster tiles for this call's M.
+  void buildTileSpace(Value bx, Value by);
+  /// Sets n0 and m0 to cluster tile `ct` (persistent schedule).
+  void setTile(Value ct);
+  /// Wraps `body(base)` in the loop over this CTA's tiles (persistent) or
+  /// calls it once with base 0; base is the ring step of the tile's first
+  /// k-step.
+  void forEachTile(function_ref<void(Value base)> body);
   void buildProducer();
+  void buildProducerTile(Value base);
   /// TMA load of `rows` rows of a 64-wide chunk into the ring at
   /// `chunkOff`: rows row0 + slice * rows on, placed slice * rows rows into
   /// the chunk (slice null: the whole tile from row0), multicast to `mask`.
   void loadSlice(Value desc, Value chunkOff, Value kc, Value row0, Value slice,
                  int64_t rows, Value mask, Value stage);
   void buildConsumer(Value tid, Value wg);
+  void buildConsumerTile(Value base, Value cw, Value ltid, Value isLeader,
+                         Value rowsOff);
+  /// Consumer release of ring slot `slot`: one arrival per warpgroup, or
+  /// one per writer CTA of a multicast cluster.
+  void releaseSlot(Value slot, Value ltid, Value isLeader);
   /// Positions of this thread's accumulator fragment in out; `storePair`
   /// writes register pair p (masked).
   void buildFragmentPositions(Value cw, Value ltid);
@@ -171,6 +192,7 @@ private:
   ConfigAttr config;
   int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
   int64_t splitK;
+  bool persistent;
   // CTAs along M and N per cluster; the rows of y (x) each CTA loads and
   // multicasts to the others of its cluster column (row).
   int64_t clusterM, clusterN, yRows, xRows, writers;
@@ -184,6 +206,10 @@ private:
   // Position of this CTA in its multicast cluster: cx along N, cy along M
   // (the cluster rank is cx + cy * cluster_n).
   Value clusterX, clusterY;
+  // Persistent schedule: this CTA's cluster, the number of clusters, the
+  // cluster tiles along N and in all.
+  Value clusterIdx, numClusters, clusterTilesN, clusterTiles;
+  Value persistentX, persistentY;
   // Fragment positions (buildFragmentPositions).
   Value colBase, rowOk[2], rowOff[2];
 };
@@ -211,8 +237,12 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
   Value wg = arith::DivUIOp::create(b, tid, cIdx(128));
   Value bx = gpu::BlockIdOp::create(b, gpu::Dimension::x);
   Value by = gpu::BlockIdOp::create(b, gpu::Dimension::y);
-  n0 = arith::MulIOp::create(b, bx, cIdx(blockN));
-  m0 = arith::MulIOp::create(b, by, cIdx(blockM));
+  if (persistent) {
+    buildTileSpace(bx, by);
+  } else {
+    n0 = arith::MulIOp::create(b, bx, cIdx(blockN));
+    m0 = arith::MulIOp::create(b, by, cIdx(blockM));
+  }
   buildKRange();
 
   // The ring starts at the first 1 KiB boundary of dynamic shared memory
@@ -284,6 +314,64 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
   gpu::ReturnOp::create(b);
 }
 
+void WarpSpecializedBuilder::buildTileSpace(Value bx, Value by) {
+  // Grid: (cluster_n * clusters, cluster_m, 1) with clusters (cluster_n,
+  // cluster_m, 1); a cluster tile is cluster_n x cluster_m output tiles.
+  Value gx = gpu::GridDimOp::create(b, gpu::Dimension::x);
+  clusterIdx = arith::DivUIOp::create(b, bx, cIdx(clusterN));
+  numClusters = arith::DivUIOp::create(b, gx, cIdx(clusterN));
+  int64_t tilesN = (n + blockN - 1) / blockN;
+  clusterTilesN = cIdx((tilesN + clusterN - 1) / clusterN);
+  Value m = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
+  Value tilesM = arith::DivUIOp::create(
+      b, arith::AddIOp::create(b, m, cIdx(blockM - 1)), cIdx(blockM));
+  Value clusterTilesM = arith::DivUIOp::create(
+      b, arith::AddIOp::create(b, tilesM, cIdx(clusterM - 1)),
+      cIdx(clusterM));
+  clusterTiles = arith::MulIOp::create(b, clusterTilesM, clusterTilesN);
+  // The CTA's place in its cluster, from the block index (the cluster
+  // rank is x + y * cluster_n, as the multicast masks assume).
+  persistentX = arith::RemUIOp::create(b, bx, cIdx(clusterN));
+  persistentY = by;
+}
+
+void WarpSpecializedBuilder::setTile(Value ct) {
+  // along_n: consecutive clusters take consecutive tiles along N, so the
+  // CTAs running at once share the x rows of a few M tiles.
+  Value ctN = arith::RemUIOp::create(b, ct, clusterTilesN);
+  Value ctM = arith::DivUIOp::create(b, ct, clusterTilesN);
+  if (config.getRaster() == RasterOrder::AlongM) {
+    // along_m: consecutive clusters walk M first.
+    Value clusterTilesM = arith::DivUIOp::create(b, clusterTiles, clusterTilesN);
+    ctM = arith::RemUIOp::create(b, ct, clusterTilesM);
+    ctN = arith::DivUIOp::create(b, ct, clusterTilesM);
+  }
+  Value tileN = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, ctN, cIdx(clusterN)), persistentX);
+  Value tileM = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, ctM, cIdx(clusterM)), persistentY);
+  n0 = arith::MulIOp::create(b, tileN, cIdx(blockN));
+  m0 = arith::MulIOp::create(b, tileM, cIdx(blockM));
+}
+
+void WarpSpecializedBuilder::forEachTile(function_ref<void(Value)> body) {
+  if (!persistent) {
+    body(cIdx(0));
+    return;
+  }
+  auto loop = scf::ForOp::create(
+      b, clusterIdx, clusterTiles, numClusters, ValueRange{cIdx(0)},
+      [&](OpBuilder &ob, Location loc, Value ct, ValueRange iter) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(ob.getInsertionBlock(), ob.getInsertionPoint());
+        setTile(ct);
+        body(iter[0]);
+        scf::YieldOp::create(
+            b, ValueRange{arith::AddIOp::create(b, iter[0], kCount)});
+      });
+  (void)loop;
+}
+
 void WarpSpecializedBuilder::buildKRange() {
   if (splitK == 1) {
     kBegin = cIdx(0);
@@ -310,10 +398,16 @@ void WarpSpecializedBuilder::buildProducer() {
   auto only0 = scf::IfOp::create(b, isThread0, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(only0.thenBlock());
+  forEachTile([&](Value base) { buildProducerTile(base); });
+}
+
+void WarpSpecializedBuilder::buildProducerTile(Value base) {
+  OpBuilder::InsertionGuard guard(b);
   auto loop = scf::ForOp::create(b, cIdx(0), kCount, cIdx(1));
   b.setInsertionPointToStart(loop.getBody());
   Value kt = loop.getInductionVar();
-  auto [s, parity] = slotAndParity(kt);
+  // The ring step runs on across tiles (base): slot and phase follow it.
+  auto [s, parity] = slotAndParity(arith::AddIOp::create(b, base, kt));
   // Wait until the consumers released the slot (the first round passes: a
   // fresh barrier has completed the phase before phase 0).
   Value notParity = arith::XOrIOp::create(
@@ -379,7 +473,32 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
       arith::CmpIOp::create(b, arith::CmpIPredicate::eq, ltid, cIdx(0));
   // This warpgroup's 64 rows inside each x chunk.
   Value rowsOff = arith::MulIOp::create(b, cw, cIdx(64 * 128));
+  forEachTile([&](Value base) {
+    buildConsumerTile(base, cw, ltid, isLeader, rowsOff);
+  });
+}
 
+void WarpSpecializedBuilder::releaseSlot(Value slot, Value ltid,
+                                         Value isLeader) {
+  // With a multicast cluster, thread t of the warpgroup arrives on the
+  // t-th CTA that writes this CTA's ring (releaseRank).
+  Value releases =
+      writers == 1 ? isLeader
+                   : arith::CmpIOp::create(b, arith::CmpIPredicate::ult, ltid,
+                                           cIdx(writers))
+                         .getResult();
+  auto relIf = scf::IfOp::create(b, releases, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(relIf.thenBlock());
+  if (writers == 1)
+    nvgpu::MBarrierArriveOp::create(b, empty, slot);
+  else
+    remoteArrive(empty, slot, releaseRank(ltid));
+}
+
+void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw,
+                                               Value ltid, Value isLeader,
+                                               Value rowsOff) {
   auto accType = LLVM::LLVMStructType::getLiteral(
       ctx, SmallVector<Type>(blockN / 2, b.getF32Type()));
   auto shape = NVVM::MMAShapeAttr::get(ctx, 64, blockN, 16);
@@ -393,7 +512,7 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
   // loop's `kt > 0` release condition got the first iteration peeled, and
   // in the peeled shape ptxas serialized every wgmma (C7520).
   auto step = [&](Value kt, Value acc, bool first) {
-    auto [s, parity] = slotAndParity(kt);
+    auto [s, parity] = slotAndParity(arith::AddIOp::create(b, base, kt));
     nvgpu::MBarrierTryWaitParityOp::create(b, full, parity, ticks, s);
     NVVM::WgmmaFenceAlignedOp::create(b);
     for (int64_t j = 0; j < chunks; ++j) {
@@ -431,29 +550,26 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
         b.setInsertionPoint(ob.getInsertionBlock(), ob.getInsertionPoint());
         Value acc = step(kt, iter[0], false);
         // The group before this one has retired: its slot goes back to the
-        // producer (one arrival per warpgroup). With a multicast cluster,
-        // thread t of the warpgroup arrives on the t-th CTA that writes
-        // this CTA's ring (releaseRank).
-        Value releases =
-            writers == 1 ? isLeader
-                         : arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
-                                                 ltid, cIdx(writers))
-                               .getResult();
-        auto relIf = scf::IfOp::create(b, releases, /*withElseRegion=*/false);
-        {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(relIf.thenBlock());
-          Value prev = arith::RemUIOp::create(
-              b, arith::AddIOp::create(b, kt, cIdx(stages - 1)),
-              cIdx(stages));
-          if (writers == 1)
-            nvgpu::MBarrierArriveOp::create(b, empty, prev);
-          else
-            remoteArrive(empty, prev, releaseRank(ltid));
-        }
+        // producer.
+        Value prev = arith::RemUIOp::create(
+            b,
+            arith::AddIOp::create(b, arith::AddIOp::create(b, base, kt),
+                                  cIdx(stages - 1)),
+            cIdx(stages));
+        releaseSlot(prev, ltid, isLeader);
         scf::YieldOp::create(b, acc);
       });
   NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
+  if (persistent) {
+    // The ring runs on into the next tile: the last step's slot goes back
+    // too (without a next tile nothing waits for it).
+    Value last = arith::RemUIOp::create(
+        b,
+        arith::AddIOp::create(b, base,
+                              arith::SubIOp::create(b, kCount, cIdx(1))),
+        cIdx(stages));
+    releaseSlot(last, ltid, isLeader);
+  }
   buildFragmentPositions(cw, ltid);
   if (splitK == 1)
     buildEpilogue(loop.getResult(0));
@@ -674,7 +790,13 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
     return p.getDictionary(ctx);
   };
   NamedAttrList grid;
-  grid.append("kind", b.getStringAttr("tiles"));
+  // tiles: one CTA per output tile (per split); persistent: the runtime
+  // launches (SMs / cluster size) clusters, or fewer when there are fewer
+  // cluster tiles.
+  grid.append("kind", b.getStringAttr(config.getSchedule() ==
+                                              ScheduleKind::Persistent
+                                          ? "persistent"
+                                          : "tiles"));
   grid.append("block_m", b.getI64IntegerAttr(config.getBlockM()));
   grid.append("block_n", b.getI64IntegerAttr(config.getBlockN()));
   grid.append("split_k", b.getI64IntegerAttr(config.getSplitK()));

@@ -65,11 +65,26 @@ module attributes {gemm.c = #gemm.config<block_m = 0, block_n = 128, block_k = 6
 
 // -----
 
-// expected-error @+2 {{expected ::mlir::gemm::ScheduleKind to be one of: warp_specialized, swap_ab}}
+// expected-error @+2 {{expected ::mlir::gemm::ScheduleKind to be one of: warp_specialized, swap_ab, persistent}}
 // expected-error @+1 {{failed to parse Gemm_ConfigAttr parameter 'schedule'}}
-module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = stream_k, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
 
 // -----
 
 // expected-error @+1 {{reduction 'cluster' needs split_k <= 8 (the portable cluster size) and cluster_m = cluster_n = 1, got split_k = 16 and cluster 1x1}}
 module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 16, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{persistent needs split_k = 1 (a CTA walks whole output tiles), got 2}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = persistent, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{persistent needs a cluster of at most 2 CTAs, got 2x2}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = persistent, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 2, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{persistent needs block_m of 64 or 128 (one consumer warpgroup per 64 rows), got 256}}
+module attributes {gemm.c = #gemm.config<block_m = 256, block_n = 64, block_k = 64, stages = 4, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}

@@ -86,13 +86,26 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << " must be powers of two with at most 8 CTAs";
 
   switch (schedule) {
+  case ScheduleKind::Persistent:
+    if (splitK != 1)
+      return emitError() << "persistent needs split_k = 1 (a CTA walks whole "
+                            "output tiles), got "
+                         << splitK;
+    // The runtime launches (SMs / cluster size) clusters; clusters of 4 or
+    // more do not all fit at once on an H100 (30 of 4, not 33).
+    if (clusterM * clusterN > 2)
+      return emitError() << "persistent needs a cluster of at most 2 CTAs, got "
+                         << clusterM << "x" << clusterN;
+    [[fallthrough]];
   case ScheduleKind::WarpSpecialized:
     if (blockM != 64 && blockM != 128)
-      return emitError() << "warp_specialized needs block_m of 64 or 128 "
+      return emitError() << stringifyScheduleKind(schedule)
+                         << " needs block_m of 64 or 128 "
                             "(one consumer warpgroup per 64 rows), got "
                          << blockM;
     if (blockN % 8 != 0 || blockN > 256)
-      return emitError() << "warp_specialized needs block_n to be a multiple "
+      return emitError() << stringifyScheduleKind(schedule)
+                         << " needs block_n to be a multiple "
                             "of 8 up to 256 (the wgmma n), got "
                          << blockN;
     break;

@@ -10,9 +10,11 @@ include "mlir/IR/EnumAttr.td"
 def Gemm_ScheduleWarpSpecialized : I32EnumAttrCase<"WarpSpecialized", 0,
                                                    "warp_specialized">;
 def Gemm_ScheduleSwapAB : I32EnumAttrCase<"SwapAB", 1, "swap_ab">;
+def Gemm_SchedulePersistent : I32EnumAttrCase<"Persistent", 2, "persistent">;
 def Gemm_ScheduleKind : I32EnumAttr<"ScheduleKind",
     "how a kernel variant maps the product onto the GPU",
-    [Gemm_ScheduleWarpSpecialized, Gemm_ScheduleSwapAB]> {
+    [Gemm_ScheduleWarpSpecialized, Gemm_ScheduleSwapAB,
+     Gemm_SchedulePersistent]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::gemm";
 }
@@ -49,6 +51,10 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     - `warp_specialized`: one TMA producer warpgroup and `block_m / 64` wgmma
       consumer warpgroups (`block_m` in {64, 128}), `block_n` in 8..256, a
       multiple of 8 (the wgmma `n`).
+    - `persistent`: the `warp_specialized` CTA, launched once per SM (per
+      cluster of SMs) and looping over output tiles, so the loads of the
+      next tile fill the ring while the consumers store the last one.
+      `split_k = 1` and clusters of at most 2 CTAs.
     - `swap_ab`: computes `out^T = y * x^T` so that the weight's rows fill the
       64-row side of wgmma; `block_n` (weight rows) is 64 or 128 and `block_m`
       (tokens) a multiple of 8 up to 256.
