@@ -20,7 +20,7 @@ for dir in out/sweep/*/; do
   for b in "$dir"*/; do
     tag=$(basename "$b")
     [[ $tag =~ $pattern ]] || continue
-    if "$check" --bundle "$b" --policy generated --nk "$nk" --m-list "$ms" \
+    if timeout 120 "$check" --bundle "$b" --policy generated --nk "$nk" --m-list "$ms" \
       >"$OUT/$nk-$tag.txt" 2>&1; then
       echo "$nk $tag: $(tail -1 "$OUT/$nk-$tag.txt")"
     else
