@@ -305,8 +305,8 @@ void gridFor(const Variant &v, int64_t m, int64_t n, unsigned grid[3],
     // them with a stride of gridDim.x / cluster x.
     uint64_t cx = v.cluster[0], cy = v.cluster[1];
     uint64_t tiles = ((gx + cx - 1) / cx) * ((gy + cy - 1) / cy);
-    uint64_t resident = smCount > 0 ? std::max<uint64_t>(1, smCount / (cx * cy))
-                                    : tiles;
+    uint64_t resident =
+        smCount > 0 ? std::max<uint64_t>(1, smCount / (cx * cy)) : tiles;
     grid[0] = unsigned(cx * std::min(tiles, resident));
     grid[1] = unsigned(cy);
     grid[2] = 1;

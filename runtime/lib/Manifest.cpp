@@ -569,8 +569,8 @@ static Status parseVariant(const json &vj, const std::string &path,
   if (gridKind != "tiles" && gridKind != "persistent")
     return rg.error("kind", "unknown grid kind '" + gridKind +
                                 "' (this runtime knows: tiles, persistent)");
-  v.grid.kind = gridKind == "persistent" ? GridKind::Persistent
-                                         : GridKind::Tiles;
+  v.grid.kind =
+      gridKind == "persistent" ? GridKind::Persistent : GridKind::Tiles;
   if (Status s = rg.getInt("block_m", v.grid.blockM, 1, 65536); !s.ok())
     return s;
   if (Status s = rg.getInt("block_n", v.grid.blockN, 1, 65536); !s.ok())
@@ -581,10 +581,10 @@ static Status parseVariant(const json &vj, const std::string &path,
   // cluster lies in x and y only.
   if (v.grid.kind == GridKind::Persistent &&
       (v.grid.splitK != 1 || v.cluster[2] != 1))
-    return rg.error("kind", formatString("a persistent grid needs split_k 1 "
-                                         "and cluster z 1, got %lld and %u",
-                                         (long long)v.grid.splitK,
-                                         v.cluster[2]));
+    return rg.error("kind",
+                    formatString("a persistent grid needs split_k 1 "
+                                 "and cluster z 1, got %lld and %u",
+                                 (long long)v.grid.splitK, v.cluster[2]));
   // gridDim.y = ceil(M / block_m) must stay within 65535 for all M served.
   if ((v.mMax + v.grid.blockM - 1) / v.grid.blockM > 65535)
     return rg.error("block_m", formatString("m_max %lld needs more than 65535 "

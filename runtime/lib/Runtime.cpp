@@ -181,10 +181,10 @@ Status Runtime::acquireDevice(DeviceState *&out) {
                    "cuDeviceGetAttribute(MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)");
   int sms = 0;
   if (s.ok())
-    s = drv->check(drv->cuDeviceGetAttribute(
-                       &sms, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
-                       state->device),
-                   "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
+    s = drv->check(
+        drv->cuDeviceGetAttribute(
+            &sms, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, state->device),
+        "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)");
   if (!s.ok())
     return s;
   state->smCount = sms;

@@ -326,8 +326,7 @@ void WarpSpecializedBuilder::buildTileSpace(Value bx, Value by) {
   Value tilesM = arith::DivUIOp::create(
       b, arith::AddIOp::create(b, m, cIdx(blockM - 1)), cIdx(blockM));
   Value clusterTilesM = arith::DivUIOp::create(
-      b, arith::AddIOp::create(b, tilesM, cIdx(clusterM - 1)),
-      cIdx(clusterM));
+      b, arith::AddIOp::create(b, tilesM, cIdx(clusterM - 1)), cIdx(clusterM));
   clusterTiles = arith::MulIOp::create(b, clusterTilesM, clusterTilesN);
   // The CTA's place in its cluster, from the block index (the cluster
   // rank is x + y * cluster_n, as the multicast masks assume).
@@ -342,7 +341,8 @@ void WarpSpecializedBuilder::setTile(Value ct) {
   Value ctM = arith::DivUIOp::create(b, ct, clusterTilesN);
   if (config.getRaster() == RasterOrder::AlongM) {
     // along_m: consecutive clusters walk M first.
-    Value clusterTilesM = arith::DivUIOp::create(b, clusterTiles, clusterTilesN);
+    Value clusterTilesM =
+        arith::DivUIOp::create(b, clusterTiles, clusterTilesN);
     ctM = arith::RemUIOp::create(b, ct, clusterTilesM);
     ctN = arith::DivUIOp::create(b, ct, clusterTilesM);
   }
@@ -482,11 +482,11 @@ void WarpSpecializedBuilder::releaseSlot(Value slot, Value ltid,
                                          Value isLeader) {
   // With a multicast cluster, thread t of the warpgroup arrives on the
   // t-th CTA that writes this CTA's ring (releaseRank).
-  Value releases =
-      writers == 1 ? isLeader
-                   : arith::CmpIOp::create(b, arith::CmpIPredicate::ult, ltid,
-                                           cIdx(writers))
-                         .getResult();
+  Value releases = writers == 1
+                       ? isLeader
+                       : arith::CmpIOp::create(b, arith::CmpIPredicate::ult,
+                                               ltid, cIdx(writers))
+                             .getResult();
   auto relIf = scf::IfOp::create(b, releases, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(relIf.thenBlock());
@@ -496,9 +496,8 @@ void WarpSpecializedBuilder::releaseSlot(Value slot, Value ltid,
     remoteArrive(empty, slot, releaseRank(ltid));
 }
 
-void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw,
-                                               Value ltid, Value isLeader,
-                                               Value rowsOff) {
+void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
+                                               Value isLeader, Value rowsOff) {
   auto accType = LLVM::LLVMStructType::getLiteral(
       ctx, SmallVector<Type>(blockN / 2, b.getF32Type()));
   auto shape = NVVM::MMAShapeAttr::get(ctx, 64, blockN, 16);
@@ -793,10 +792,10 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   // tiles: one CTA per output tile (per split); persistent: the runtime
   // launches (SMs / cluster size) clusters, or fewer when there are fewer
   // cluster tiles.
-  grid.append("kind", b.getStringAttr(config.getSchedule() ==
-                                              ScheduleKind::Persistent
-                                          ? "persistent"
-                                          : "tiles"));
+  grid.append("kind",
+              b.getStringAttr(config.getSchedule() == ScheduleKind::Persistent
+                                  ? "persistent"
+                                  : "tiles"));
   grid.append("block_m", b.getI64IntegerAttr(config.getBlockM()));
   grid.append("block_n", b.getI64IntegerAttr(config.getBlockN()));
   grid.append("split_k", b.getI64IntegerAttr(config.getSplitK()));
