@@ -64,3 +64,20 @@ func.func @solo(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 6, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>}
   return
 }
+
+// -----
+
+// along_m: consecutive clusters walk M first: the tile along M is the
+// cluster tile index modulo the cluster tiles along M, the one along N the
+// quotient (3 tiles of 128 along N here).
+// CHECK-LABEL: gpu.module @alongm_kernels
+// CHECK: gpu.func @gemm_alongm
+// CHECK: %[[TILES:.*]] = arith.muli %[[CTM:.*]], %c3
+// CHECK: scf.for %[[CT:.*]] = %{{.*}} to %[[TILES]] step
+// CHECK: %[[CM:.*]] = arith.divui %[[TILES]], %c3
+// CHECK: arith.remui %[[CT]], %[[CM]]
+// CHECK: arith.divui %[[CT]], %[[CM]]
+func.func @alongm(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 6, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_m>}
+  return
+}
