@@ -15,16 +15,18 @@ python3 - <<'PY'
 import json
 m = json.load(open("out/bundles/dsv4/manifest.json"))
 print(f"{m['compiler']}, chip {m['chip']}, options {m['options_hash']}, {len(m['variants'])} variants")
-# cluster: cluster_m x cluster_n CTAs sharing y and x (multicast); config:
-# measured in a sweep (tuned) or chosen by the model.
-print(f"{'variant':26} {'M range':>15} {'tile (MxNxK)':>13} {'stages':>6} {'split':>5} "
-      f"{'cluster':>7} {'threads':>7} {'smem KiB':>8} {'cubin':>5} {'config':>6}")
+# schedule: ws (one CTA per tile) or persistent (one per SM, looping over
+# tiles); cluster: cluster_m x cluster_n CTAs sharing y and x (multicast);
+# config: measured in a sweep (tuned) or chosen by the model.
+print(f"{'variant':26} {'M range':>15} {'tile (MxNxK)':>13} {'schedule':>10} {'stages':>6} "
+      f"{'split':>5} {'cluster':>7} {'threads':>7} {'smem KiB':>8} {'cubin':>5} {'config':>6}")
 for v in m["variants"]:
     c = v["config"]
     hi = "max" if v["m_max"] >= 2**31 - 1 else v["m_max"]
     tile = f"{c['block_m']}x{c['block_n']}x{c['block_k']}"
     cluster = f"{c['cluster_m']}x{c['cluster_n']}"
-    print(f"{v['name']:26} {str(v['m_min']) + '-' + str(hi):>15} {tile:>13} {c['stages']:>6} "
+    sched = "ws" if c["schedule"] == "warp_specialized" else c["schedule"]
+    print(f"{v['name']:26} {str(v['m_min']) + '-' + str(hi):>15} {tile:>13} {sched:>10} {c['stages']:>6} "
           f"{c['split_k']:>5} {cluster:>7} {v['block'][0]:>7} "
           f"{v['dynamic_smem_bytes'] / 1024:>8.1f} {'yes' if v['cubin'] else 'no':>5} "
           f"{v.get('config_source', '-'):>6}")
