@@ -359,7 +359,7 @@ void WarpSpecializedBuilder::forEachTile(function_ref<void(Value)> body) {
     body(cIdx(0));
     return;
   }
-  auto loop = scf::ForOp::create(
+  scf::ForOp::create(
       b, clusterIdx, clusterTiles, numClusters, ValueRange{cIdx(0)},
       [&](OpBuilder &ob, Location loc, Value ct, ValueRange iter) {
         OpBuilder::InsertionGuard guard(b);
@@ -369,7 +369,6 @@ void WarpSpecializedBuilder::forEachTile(function_ref<void(Value)> body) {
         scf::YieldOp::create(
             b, ValueRange{arith::AddIOp::create(b, iter[0], kCount)});
       });
-  (void)loop;
 }
 
 void WarpSpecializedBuilder::buildKRange() {
