@@ -105,8 +105,8 @@ main() {
   "$bench" shapes/square.json --bundle "$square_bundle" --backends generated,cublaslt \
     --json "$OUT/gemm-bench-square.json" --csv "$OUT/gemm-bench-square.csv" $BENCH_ARGS || status=1
 
-  local peers=../shared/bench/peers.py
-  [ -f "$peers" ] || peers=scripts/bench/peers.py
+  # The repo's peers.py: the shared one plus the same warm-up as gemm-bench.
+  local peers=scripts/bench/peers.py
   if python3 -c 'import torch, triton' 2>/dev/null; then
     for s in dsv4 square; do
       echo

@@ -7,12 +7,14 @@
 # The grid: SWEEP_BM (default 64), SWEEP_BN (32 64 128), SWEEP_BK (64 128),
 # SWEEP_SPLIT (1 2 4 8), SWEEP_CM (cluster_m, 1), SWEEP_CN (cluster_n,
 # 1) and SWEEP_STAGES (max: as many as one CTA's shared memory holds, up
-# to 8; half: as many as let two CTAs share an SM; or a number) and
+# to SWEEP_MAX_STAGES, default 8; half: as many as let two CTAs share an
+# SM; or a number) and
 # SWEEP_SCHEDULE (warp_specialized; persistent: only without split-K and
 # with at most 2 CTAs per cluster, tag suffix p); clusters larger than one
 # CTA only without split-K. Tags: m128n256k64s4x1
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
 # (cluster_n).
+# An N x K may carry its own M list: "4096x4096@4096 8192x8192@8192".
 # Large M, with and without the y multicast:
 #   SWEEP_BM=128 SWEEP_BN="128 192 256" SWEEP_BK=64 SWEEP_SPLIT=1 \
 #   SWEEP_CM="1 2" scripts/bench/sweep-compile.sh "2048x7168" "1100,4096" 1025-
@@ -23,10 +25,12 @@ nks=${1:-"256x4096 384x7168 1024x7168 2048x4096"}
 ms=${2:-"1,16,64"}
 bucket=${3:-1-64}
 rm -rf out/sweep && mkdir -p out/sweep
-for nk in $nks; do
+for spec in $nks; do
+  nk=${spec%@*}; nk_ms=$ms
+  [ "$spec" != "$nk" ] && nk_ms=${spec#*@}
   n=${nk%x*}; k=${nk#*x}
   mkdir -p out/sweep/$nk
-  echo "{\"nk\": [[$n, $k]], \"m\": [$ms]}" > out/sweep/$nk/shapes.json
+  echo "{\"nk\": [[$n, $k]], \"m\": [$nk_ms]}" > out/sweep/$nk/shapes.json
   for bm in ${SWEEP_BM:-64}; do
     for bn in ${SWEEP_BN:-32 64 128}; do
       for bk in ${SWEEP_BK:-64 128}; do
@@ -40,7 +44,7 @@ for nk in $nks; do
           half) stages=$(( (116736 - 1024 - 1024) / (stage + 16) )) ;;
           *) stages=$st ;;
         esac
-        [ $stages -gt 8 ] && stages=8
+        [ $stages -gt "${SWEEP_MAX_STAGES:-8}" ] && stages=${SWEEP_MAX_STAGES:-8}
         [ $stages -lt 2 ] && continue
         for split in ${SWEEP_SPLIT:-1 2 4 8}; do
           [ $(( 4 * bm * bn )) -gt $(( stages * stage )) ] && [ $split -gt 1 ] && continue
@@ -58,7 +62,8 @@ for nk in $nks; do
             fi
             [ -d out/sweep/$nk/$tag ] && continue # max and half may agree
             cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = along_n>"
-            build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag
+            build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag ||
+              echo "sweep-compile: $nk $tag did not compile (left out)" >&2
           done
           done
           done

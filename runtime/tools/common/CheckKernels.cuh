@@ -36,6 +36,30 @@ __global__ void fillRandom(__nv_bfloat16 *p, int64_t rows, int64_t cols,
   p[r * ld + c] = __float2bfloat16(u);
 }
 
+/// Normal(0, scale^2) from the same per-element hash (Box-Muller on its two
+/// halves): the distribution peers.py feeds torch (x ~ N(0, 1), y ~ N(0, 1)
+/// / sqrt(K)). Timings of compute-bound shapes depend on the inputs' bits
+/// (the tensor cores' power draw decides the clock under the power cap), so
+/// backends compared across tools must see the same distribution.
+__global__ void fillNormal(__nv_bfloat16 *p, int64_t rows, int64_t cols,
+                           int64_t ld, uint64_t seed, float scale) {
+  int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
+  if (i >= rows * cols)
+    return;
+  int64_t r = i / cols, c = i % cols;
+  uint64_t h = seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(i + 1));
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  // u1 in (0, 1] (never 0: log), u2 in [0, 1).
+  float u1 = ((float)(h >> 40) + 1.0f) / (float)(1ull << 24);
+  float u2 = (float)((h >> 8) & 0xffffff) / (float)(1ull << 24);
+  float z = sqrtf(-2.0f * logf(u1)) * cospif(2.0f * u2);
+  p[r * ld + c] = __float2bfloat16(z * scale);
+}
+
 /// ref[m, n] = sum_k x[m, k] * y[n, k] in fp64 (16 x 16 tiles); ref is
 /// packed M x N.
 __global__ void referenceF64(const __nv_bfloat16 *x, int64_t lda,

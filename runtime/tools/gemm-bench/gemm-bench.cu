@@ -5,13 +5,19 @@
 // way peers.py times torch and Triton, so the numbers compare:
 //
 //   * enough distinct (x, y, out) sets to exceed 2x the L2 cache (at least 2,
-//     at most 64), filled with random bf16 (never zeros);
+//     at most 64), filled with random bf16 (never zeros): by default the
+//     distribution peers.py gives torch, x ~ N(0, 1) and y ~ N(0, 1) /
+//     sqrt(K) (--data normal), or uniform in [-1, 1) (--data uniform). The
+//     choice matters: under the 700 W power cap the tensor cores' clock
+//     depends on the inputs' bits, by up to 15% at peak-rate shapes, so
+//     figures compared with peers.py's must use its distribution;
 //   * one call per set outside capture (loads modules, makes workspaces);
 //   * one CUDA graph of R calls cycling through the sets (R = number of sets,
 //     the cycle repeated until R >= 8), replayed once untimed, then timed
-//     over --replays replays with CUDA events (the replays of all backends
-//     of a shape interleaved); per-call time = median replay
-//     time / R.
+//     over --replays replays with CUDA events; per-call time = median replay
+//     time / R. The backends of a shape take turns in blocks of replays,
+//     A B A B (--order blocked), or replay by replay (--order interleaved;
+//     see timeReplays for why blocked is the default).
 //
 // Before it is timed, every backend's result on set 0 (output poisoned with
 // NaN first) is checked against an fp64 reference computed on the GPU: the
@@ -22,7 +28,8 @@
 //   gemm-bench SHAPES.json --bundle DIR [--bundle DIR2 ...]
 //              [--backends generated,cublaslt[,reference][,auto]]
 //              [--replays 15] [--m-list 1,4,16] [--json FILE] [--csv FILE]
-//              [--tune] [--tol 2e-5] [--seed S]
+//              [--tune] [--tol 2e-5] [--seed S] [--data normal|uniform]
+//              [--order blocked|interleaved] [--warmup-ms 200]
 //
 // SHAPES.json: {"shapes": [[M, N, K], ...]} or {"nk": [[N, K], ...],
 // "m": [M, ...]} (shapes/*.json; the format of peers.py). --m-list replaces
@@ -39,7 +46,7 @@
 // Output (--json): {"device", "driver", "cuda_driver", "cuda_runtime",
 // "date", "time", "clocks": {"sm_max_mhz", "mem_max_mhz"}, "l2_bytes", "sms",
 // "compute_capability", "gemmrt", "bundles", "backends", "replays", "tol",
-// "complete", "rows": [{"M", "N", "K", "floor_us", "sets", "calls",
+// "data", "order", "warmup_ms", "complete", "rows": [{"M", "N", "K", "floor_us", "sets", "calls",
 // "<backend>": {"us", "us_min", "tflops", "relerr", "variant", "served"} or
 // {"error", "variant", "served"[, "relerr", "unwritten"]}}]}; floor_us =
 // max(bytes / 3.35e12, flops / 989e12) as in peers.py.
@@ -123,6 +130,7 @@ void cudaCheck(cudaError_t err, const char *expr) {
 using gemmrt_tools::kPoison;
 using gemmrt_tools::referenceF64;
 
+using gemmrt_tools::fillNormal;
 using gemmrt_tools::fillRandom;
 
 __global__ void fillU32(uint32_t *p, int64_t count, uint32_t value) {
@@ -197,6 +205,9 @@ struct Options {
   std::vector<int64_t> mList;
   double tol = 2e-5;
   uint64_t seed = 20261127;
+  std::string data = "normal";
+  std::string order = "blocked";
+  double warmupMs = 200;
 };
 
 const std::map<std::string, gemmrt_policy> kPolicies = {
@@ -235,7 +246,9 @@ bool parsePositive(const std::string &s, int64_t &out) {
       "                  [--backends generated,cublaslt[,reference][,auto]]\n"
       "                  [--replays 15] [--m-list M,...] [--json FILE] "
       "[--csv FILE]\n"
-      "                  [--tune] [--tol 2e-5] [--seed S]\n"
+      "                  [--tune] [--tol 2e-5] [--seed S] "
+      "[--data normal|uniform]\n"
+      "                  [--order blocked|interleaved] [--warmup-ms 200]\n"
       "       gemm-bench --tune-from BENCH.json --bundle DIR   (no GPU: "
       "tuning.json\n"
       "                  from the rows of an earlier --json output)\n"
@@ -289,7 +302,20 @@ Options parseArgs(int argc, char **argv) {
       o.tol = std::atof(next().c_str());
     else if (a == "--seed")
       o.seed = std::strtoull(next().c_str(), nullptr, 10);
-    else if (a == "-h" || a == "--help")
+    else if (a == "--warmup-ms") {
+      int64_t w;
+      if (!parsePositive(next(), w) || w > 60000)
+        usage("--warmup-ms: a positive integer up to 60000");
+      o.warmupMs = (double)w;
+    } else if (a == "--order") {
+      o.order = next();
+      if (o.order != "blocked" && o.order != "interleaved")
+        usage("--order: blocked or interleaved");
+    } else if (a == "--data") {
+      o.data = next();
+      if (o.data != "normal" && o.data != "uniform")
+        usage("--data: normal or uniform");
+    } else if (a == "-h" || a == "--help")
       usage();
     else if (!a.empty() && a[0] == '-')
       usage("unknown option " + a);
@@ -513,7 +539,7 @@ int setCount(const Shape &s, int64_t l2Bytes) {
 }
 
 void makeSets(InputSets &sets, const Shape &s, int64_t l2Bytes, uint64_t seed,
-              cudaStream_t stream) {
+              bool normal, cudaStream_t stream) {
   int n = setCount(s, l2Bytes);
   const int threads = 256;
   for (int i = 0; i < n; ++i) {
@@ -526,10 +552,17 @@ void makeSets(InputSets &sets, const Shape &s, int64_t l2Bytes, uint64_t seed,
     CUDA_TRY(cudaMalloc(&out, s.m * s.n * 4));
     sets.out.push_back(out);
     uint64_t sx = seed * 1000003ull + 2 * i, sy = sx + 1;
-    fillRandom<<<blocksFor(s.m * s.k, threads), threads, 0, stream>>>(
-        x, s.m, s.k, s.k, sx);
-    fillRandom<<<blocksFor(s.n * s.k, threads), threads, 0, stream>>>(
-        y, s.n, s.k, s.k, sy);
+    if (normal) {
+      fillNormal<<<blocksFor(s.m * s.k, threads), threads, 0, stream>>>(
+          x, s.m, s.k, s.k, sx, 1.0f);
+      fillNormal<<<blocksFor(s.n * s.k, threads), threads, 0, stream>>>(
+          y, s.n, s.k, s.k, sy, 1.0f / std::sqrt((float)s.k));
+    } else {
+      fillRandom<<<blocksFor(s.m * s.k, threads), threads, 0, stream>>>(
+          x, s.m, s.k, s.k, sx);
+      fillRandom<<<blocksFor(s.n * s.k, threads), threads, 0, stream>>>(
+          y, s.n, s.k, s.k, sy);
+    }
     CUDA_TRY(cudaGetLastError());
   }
   // R calls per replay: one per set, the cycle repeated up to >= 8 calls.
@@ -686,25 +719,51 @@ Cell benchBackend(gemmrt_runtime *rt, gemmrt_policy policy, const Shape &s,
   return c;
 }
 
-/// 4. Timed replays, interleaved: replay r of every backend runs before
-/// replay r + 1 of any, so clock or thermal drift during a shape's
-/// measurement affects all backends alike (measured one after the other,
-/// the second backend of a shape read up to 10% slow on an H100).
-void timeInterleaved(std::vector<Cell *> cells,
-                     std::vector<GraphGuard *> graphs, const Shape &s,
-                     int calls, cudaStream_t stream, int replays) {
+/// 4. Timed replays, in one of two orders.
+///  * blocked (default): each backend alone for a block of replays, A B A
+///    B, each block after untimed warm-up replays (for at least --warmup-ms
+///    or 25 replays, whichever is shorter): each figure comes from runs of
+///    that backend back to back in its own steady state, as peers.py times
+///    torch, and the second pair of blocks cancels drift between A and B.
+///  * interleaved: replay r of every backend before replay r + 1 of any.
+/// On an H100 under its power cap, interleaving two backends read both
+/// 6-14% slower at the compute-bound M = 16384 shapes than either alone
+/// (16384x2048x7168: 718 against 617 us, cuBLASLt 708 against 628), which
+/// made them incomparable with peers.py's torch figures.
+void timeReplays(std::vector<Cell *> cells, std::vector<GraphGuard *> graphs,
+                 const Shape &s, int calls, cudaStream_t stream, int replays,
+                 bool interleaved, double warmupMs) {
   std::vector<std::vector<double>> ts(cells.size());
-  for (int r = 0; r < replays; ++r) {
-    for (size_t i = 0; i < cells.size(); ++i) {
-      GraphGuard &g = *graphs[i];
-      CUDA_TRY(cudaEventRecord(g.start, stream));
-      CUDA_TRY(cudaGraphLaunch(g.exec, stream));
-      CUDA_TRY(cudaEventRecord(g.stop, stream));
-      CUDA_TRY(cudaEventSynchronize(g.stop));
-      float ms = 0;
-      CUDA_TRY(cudaEventElapsedTime(&ms, g.start, g.stop));
+  auto replay = [&](size_t i, bool timed) -> double {
+    GraphGuard &g = *graphs[i];
+    CUDA_TRY(cudaEventRecord(g.start, stream));
+    CUDA_TRY(cudaGraphLaunch(g.exec, stream));
+    CUDA_TRY(cudaEventRecord(g.stop, stream));
+    CUDA_TRY(cudaEventSynchronize(g.stop));
+    float ms = 0;
+    CUDA_TRY(cudaEventElapsedTime(&ms, g.start, g.stop));
+    if (timed)
       ts[i].push_back(ms * 1e3 / calls);
-    }
+    return ms;
+  };
+  if (interleaved) {
+    for (int r = 0; r < replays; ++r)
+      for (size_t i = 0; i < cells.size(); ++i)
+        replay(i, true);
+  } else {
+    // Two blocks per backend; the first takes the odd replay.
+    int first = (replays + 1) / 2;
+    for (int block : {first, replays - first})
+      for (size_t i = 0; i < cells.size() && block > 0; ++i) {
+        // Under the power cap the clock follows the recent load: warm up
+        // until this backend's own load has run for a while.
+        double first = replay(i, false), spent = first;
+        double target = std::min(warmupMs, 25 * first);
+        while (spent < target)
+          spent += replay(i, false);
+        for (int r = 0; r < block; ++r)
+          replay(i, true);
+      }
   }
   for (size_t i = 0; i < cells.size(); ++i) {
     std::vector<double> &t = ts[i];
@@ -1122,7 +1181,8 @@ int main(int argc, char **argv) {
       InputSets sets;
       std::string setupError;
       try {
-        makeSets(sets, s, dev.l2Bytes, opt.seed + si, stream);
+        makeSets(sets, s, dev.l2Bytes, opt.seed + si, opt.data == "normal",
+                 stream);
         row.sets = sets.count();
         row.calls = sets.calls;
       } catch (const CudaFailure &e) {
@@ -1177,8 +1237,8 @@ int main(int argc, char **argv) {
           }
         }
         try {
-          timeInterleaved(timed, timedGraphs, s, sets.calls, stream,
-                          opt.replays);
+          timeReplays(timed, timedGraphs, s, sets.calls, stream, opt.replays,
+                      opt.order == "interleaved", opt.warmupMs);
         } catch (const CudaFailure &e) {
           for (Cell *c : timed)
             c->error = std::string("timing: ") + e.what();
@@ -1248,6 +1308,9 @@ int main(int argc, char **argv) {
     j["backends"] = opt.backends;
     j["replays"] = opt.replays;
     j["tol"] = opt.tol;
+    j["data"] = opt.data;
+    j["order"] = opt.order;
+    j["warmup_ms"] = opt.warmupMs;
     j["complete"] = !broken;
     json rs = json::array();
     for (const Row &r : rows)
