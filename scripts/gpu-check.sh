@@ -78,6 +78,15 @@ $check --bundle out/bundles/odd --policy generated \
   --csv "$OUT/gpu-check-odd.csv" 2>&1 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+if [ -f out/bundles/square/manifest.json ]; then
+  # The peak-rate variants (persistent, along_m and grouped rasters among
+  # them): tails in M and with padded strides.
+  echo "## square bundle (M >= 1025), policy generated" | tee -a "$OUT/gpu-check.txt"
+  $check --bundle out/bundles/square --policy generated --nk 4096x4096,8192x8192,24576x7168 \
+    --m-list 1025,3001,4096 --padded --csv "$OUT/gpu-check-square.csv" 2>&1 | tee -a "$OUT/gpu-check.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+fi
+
 if [ -f out/bundles/dsv4-invariant/manifest.json ]; then
   echo "## dsv4-invariant bundle (one kernel per N, K), policy batch_invariant" | tee -a "$OUT/gpu-check.txt"
   $check --bundle out/bundles/dsv4-invariant --policy batch_invariant --nk "$dsv4_nk" \

@@ -100,7 +100,7 @@ def select(p, n, k, lo, hi):
 def parse_tag(tag):
     """The model's view of a sweep tag, or None for a schedule it does not
     choose (persistent: tag suffix p)."""
-    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?(?:cn(\d+))?(p)?", tag)
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?(?:cn(\d+))?(p[mg]?)?", tag)
     if g.group(8):
         return None
     bm, bn, bk, _, split = (int(x) for x in g.groups()[:5])

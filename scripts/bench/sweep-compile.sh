@@ -10,7 +10,9 @@
 # to SWEEP_MAX_STAGES, default 8; half: as many as let two CTAs share an
 # SM; or a number) and
 # SWEEP_SCHEDULE (warp_specialized; persistent: only without split-K and
-# with at most 2 CTAs per cluster, tag suffix p); clusters larger than one
+# with at most 2 CTAs per cluster, tag suffix p) with SWEEP_RASTER
+# (along_n; along_m and grouped, tag suffixes pm and pg: persistent only);
+# clusters larger than one
 # CTA only without split-K. Tags: m128n256k64s4x1
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
 # (cluster_n).
@@ -52,18 +54,23 @@ for spec in $nks; do
           for cm in ${SWEEP_CM:-1}; do
           for cn in ${SWEEP_CN:-1}; do
           for sched in ${SWEEP_SCHEDULE:-warp_specialized}; do
+          for raster in ${SWEEP_RASTER:-along_n}; do
             [ $(( cm * cn )) -gt 1 ] && [ $split -gt 1 ] && continue
+            [ $raster != along_n ] && [ $sched != persistent ] && continue
             tag=m${bm}n${bn}k${bk}s${stages}x${split}
             [ $cm -gt 1 ] && tag=${tag}c${cm}
             [ $cn -gt 1 ] && tag=${tag}cn${cn}
             if [ $sched = persistent ]; then
               [ $split -gt 1 ] || [ $(( cm * cn )) -gt 2 ] && continue
               tag=${tag}p
+              [ $raster = along_m ] && tag=${tag}m
+              [ $raster = grouped ] && tag=${tag}g
             fi
             [ -d out/sweep/$nk/$tag ] && continue # max and half may agree
-            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = along_n>"
+            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = $raster>"
             build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag ||
               echo "sweep-compile: $nk $tag did not compile (left out)" >&2
+          done
           done
           done
           done

@@ -37,6 +37,9 @@ using namespace mlir;
 using namespace mlir::gemm;
 
 namespace {
+/// Cluster tiles along M per band of the grouped raster: with clusters of
+/// 2 along M and 128-row tiles, 2048 rows of x against a wave of ~8 N tiles.
+constexpr int64_t kRasterGroup = 8;
 /// Builds the kernel body; keeps the shape, the config and the common values
 /// at hand so that each part of the kernel is a short method.
 class WarpSpecializedBuilder {
@@ -210,6 +213,7 @@ private:
   // cluster tiles along N and in all.
   Value clusterIdx, numClusters, clusterTilesN, clusterTiles;
   Value persistentX, persistentY;
+  int64_t clusterTilesNCount = 0;
   // Fragment positions (buildFragmentPositions).
   Value colBase, rowOk[2], rowOff[2];
 };
@@ -321,7 +325,8 @@ void WarpSpecializedBuilder::buildTileSpace(Value bx, Value by) {
   clusterIdx = arith::DivUIOp::create(b, bx, cIdx(clusterN));
   numClusters = arith::DivUIOp::create(b, gx, cIdx(clusterN));
   int64_t tilesN = (n + blockN - 1) / blockN;
-  clusterTilesN = cIdx((tilesN + clusterN - 1) / clusterN);
+  clusterTilesNCount = (tilesN + clusterN - 1) / clusterN;
+  clusterTilesN = cIdx(clusterTilesNCount);
   Value m = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
   Value tilesM = arith::DivUIOp::create(
       b, arith::AddIOp::create(b, m, cIdx(blockM - 1)), cIdx(blockM));
@@ -345,6 +350,23 @@ void WarpSpecializedBuilder::setTile(Value ct) {
         arith::DivUIOp::create(b, clusterTiles, clusterTilesN);
     ctM = arith::RemUIOp::create(b, ct, clusterTilesM);
     ctN = arith::DivUIOp::create(b, ct, clusterTilesM);
+  } else if (config.getRaster() == RasterOrder::Grouped) {
+    // grouped: bands of kRasterGroup cluster tiles along M, each walked M
+    // first. The clusters running at once then cover a few M tiles by a
+    // few N tiles, so both x and y rows are reused from L2 when neither
+    // fits whole (along_n rereads all of y per wave of clusters).
+    Value clusterTilesM =
+        arith::DivUIOp::create(b, clusterTiles, clusterTilesN);
+    Value perBand = cIdx(clusterTilesNCount * kRasterGroup);
+    Value firstM = arith::MulIOp::create(
+        b, arith::DivUIOp::create(b, ct, perBand), cIdx(kRasterGroup));
+    Value rows = arith::MinUIOp::create(
+        b, arith::SubIOp::create(b, clusterTilesM, firstM),
+        cIdx(kRasterGroup));
+    Value inBand = arith::RemUIOp::create(b, ct, perBand);
+    ctM = arith::AddIOp::create(b, firstM,
+                                arith::RemUIOp::create(b, inBand, rows));
+    ctN = arith::DivUIOp::create(b, inBand, rows);
   }
   Value tileN = arith::AddIOp::create(
       b, arith::MulIOp::create(b, ctN, cIdx(clusterN)), persistentX);

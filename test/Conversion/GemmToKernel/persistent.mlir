@@ -81,3 +81,27 @@ func.func @alongm(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memr
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 6, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_m>}
   return
 }
+
+// -----
+
+// grouped: bands of 8 cluster tiles along M, walked M first. band = ct /
+// (8 * 3 cluster tiles along N), first M = band * 8, rows = min(cluster
+// tiles along M - first M, 8); M = first M + (ct mod 24) mod rows, N =
+// (ct mod 24) / rows.
+// CHECK-LABEL: gpu.module @grouped_kernels
+// CHECK: gpu.func @gemm_grouped
+// CHECK: %[[TILES:.*]] = arith.muli %[[CTM:.*]], %c3
+// CHECK: scf.for %[[CT:.*]] = %{{.*}} to %[[TILES]] step
+// CHECK: %[[CM:.*]] = arith.divui %[[TILES]], %c3
+// CHECK: %[[BAND:.*]] = arith.divui %[[CT]], %c24
+// CHECK: %[[FIRST:.*]] = arith.muli %[[BAND]], %c8
+// CHECK: %[[LEFT:.*]] = arith.subi %[[CM]], %[[FIRST]]
+// CHECK: %[[ROWS:.*]] = arith.minui %[[LEFT]], %c8
+// CHECK: %[[IN:.*]] = arith.remui %[[CT]], %c24
+// CHECK: %[[R:.*]] = arith.remui %[[IN]], %[[ROWS]]
+// CHECK: arith.addi %[[FIRST]], %[[R]]
+// CHECK: arith.divui %[[IN]], %[[ROWS]]
+func.func @grouped(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 6, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = grouped>}
+  return
+}

@@ -88,3 +88,13 @@ module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 256, block_k =
 
 // expected-error @+1 {{persistent needs block_m of 64 or 128 (one consumer warpgroup per 64 rows), got 256}}
 module attributes {gemm.c = #gemm.config<block_m = 256, block_n = 64, block_k = 64, stages = 4, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{raster = along_m needs schedule = persistent (other schedules launch one CTA per tile, in the hardware's order)}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_m>} {}
+
+// -----
+
+// expected-error @+1 {{raster = grouped needs schedule = persistent (other schedules launch one CTA per tile, in the hardware's order)}}
+module attributes {gemm.c = #gemm.config<block_m = 16, block_n = 128, block_k = 64, stages = 8, schedule = swap_ab, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = grouped>} {}

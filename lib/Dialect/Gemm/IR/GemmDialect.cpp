@@ -85,6 +85,13 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "cluster shape " << clusterM << "x" << clusterN
                        << " must be powers of two with at most 8 CTAs";
 
+  // The tiles grid is walked in the hardware's launch order (N first); only
+  // the persistent schedule's own tile loop can follow another order.
+  if (raster != RasterOrder::AlongN && schedule != ScheduleKind::Persistent)
+    return emitError() << "raster = " << stringifyRasterOrder(raster)
+                       << " needs schedule = persistent (other schedules "
+                          "launch one CTA per tile, in the hardware's order)";
+
   switch (schedule) {
   case ScheduleKind::Persistent:
     if (splitK != 1)

@@ -33,9 +33,11 @@ def Gemm_ReductionKind : I32EnumAttr<"ReductionKind",
 
 def Gemm_RasterAlongN : I32EnumAttrCase<"AlongN", 0, "along_n">;
 def Gemm_RasterAlongM : I32EnumAttrCase<"AlongM", 1, "along_m">;
+// Bands of 8 cluster tiles along M, walked M first, band after band.
+def Gemm_RasterGrouped : I32EnumAttrCase<"Grouped", 2, "grouped">;
 def Gemm_RasterOrder : I32EnumAttr<"RasterOrder",
     "the order in which consecutive CTAs walk the output tiles",
-    [Gemm_RasterAlongN, Gemm_RasterAlongM]> {
+    [Gemm_RasterAlongN, Gemm_RasterAlongM, Gemm_RasterGrouped]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::gemm";
 }
