@@ -129,7 +129,8 @@ json::Value attrToJson(Attribute attr) {
         {"reduction", gemm::stringifyReductionKind(c.getReduction()).str()},
         {"cluster_m", c.getClusterM()},
         {"cluster_n", c.getClusterN()},
-        {"raster", gemm::stringifyRasterOrder(c.getRaster()).str()}};
+        {"raster", gemm::stringifyRasterOrder(c.getRaster()).str()},
+        {"k_groups", c.getKGroups()}};
   }
   std::string s;
   llvm::raw_string_ostream os(s);

@@ -12,6 +12,8 @@
 # SWEEP_SCHEDULE (warp_specialized; persistent: only without split-K and
 # with at most 2 CTAs per cluster, tag suffix p) with SWEEP_RASTER
 # (along_n; along_m and grouped, tag suffixes pm and pg: persistent only);
+# SWEEP_KGROUPS (1; 2: two consumer warpgroups on alternate k-steps, tag
+# suffix kg2, only with block_m 64, no split-K, even stages; not persistent);
 # clusters larger than one
 # CTA only without split-K. Tags: m128n256k64s4x1
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
@@ -55,11 +57,18 @@ for spec in $nks; do
           for cn in ${SWEEP_CN:-1}; do
           for sched in ${SWEEP_SCHEDULE:-warp_specialized}; do
           for raster in ${SWEEP_RASTER:-along_n}; do
+          for kg in ${SWEEP_KGROUPS:-1}; do
             [ $(( cm * cn )) -gt 1 ] && [ $split -gt 1 ] && continue
+            st_kg=$stages
+            if [ $kg -gt 1 ]; then
+              { [ $bm -ne 64 ] || [ $split -gt 1 ] || [ $sched = persistent ]; } && continue
+              st_kg=$(( stages / kg * kg ))
+            fi
             [ $raster != along_n ] && [ $sched != persistent ] && continue
-            tag=m${bm}n${bn}k${bk}s${stages}x${split}
+            tag=m${bm}n${bn}k${bk}s${st_kg}x${split}
             [ $cm -gt 1 ] && tag=${tag}c${cm}
             [ $cn -gt 1 ] && tag=${tag}cn${cn}
+            [ $kg -gt 1 ] && tag=${tag}kg${kg}
             if [ $sched = persistent ]; then
               [ $split -gt 1 ] || [ $(( cm * cn )) -gt 2 ] && continue
               tag=${tag}p
@@ -67,9 +76,10 @@ for spec in $nks; do
               [ $raster = grouped ] && tag=${tag}g
             fi
             [ -d out/sweep/$nk/$tag ] && continue # max and half may agree
-            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $stages, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = $raster>"
+            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $st_kg, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = $raster, k_groups = $kg>"
             build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag ||
               echo "sweep-compile: $nk $tag did not compile (left out)" >&2
+          done
           done
           done
           done

@@ -63,6 +63,14 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
              << "of y, whole 8-row swizzle atoms), got "
              << config->getBlockN();
   }
+  if (int64_t groups = config->getKGroups(); groups > 1) {
+    int64_t kTiles = (op.getK() + config->getBlockK() - 1) / config->getBlockK();
+    if (kTiles < groups)
+      return op.emitOpError()
+             << "k_groups = " << groups << " needs K to span at least "
+             << groups << " steps of block_k = " << config->getBlockK()
+             << ", got K = " << op.getK();
+  }
   auto func = op->getParentOfType<FunctionOpInterface>();
   if (!func)
     return op.emitOpError("must be inside a function (it names the kernel)");

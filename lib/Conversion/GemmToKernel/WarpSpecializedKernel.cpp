@@ -51,7 +51,9 @@ public:
     blockN = config.getBlockN();
     blockK = config.getBlockK();
     stages = config.getStages();
-    consumers = blockM / 64;
+    rowGroups = blockM / 64;
+    kGroups = config.getKGroups();
+    consumers = rowGroups * kGroups;
     splitK = config.getSplitK();
     persistent = config.getSchedule() == ScheduleKind::Persistent;
     clusterM = config.getClusterM();
@@ -175,8 +177,13 @@ private:
   void loadSlice(Value desc, Value chunkOff, Value kc, Value row0, Value slice,
                  int64_t rows, Value mask, Value stage);
   void buildConsumer(Value tid, Value wg);
+  /// The main loop and epilogue of one consumer warpgroup for one tile;
+  /// `group` is its k-group (ring steps group, group + kGroups, ...).
   void buildConsumerTile(Value base, Value cw, Value ltid, Value isLeader,
-                         Value rowsOff);
+                         Value rowsOff, int64_t group);
+  /// k-groups: group 0 adds the other groups' accumulators (through shared
+  /// memory, in group order); returns the sum in group 0, null elsewhere.
+  Value buildGroupSum(Value acc, Value ltid, int64_t group);
   /// Consumer release of ring slot `slot`: one arrival per warpgroup, or
   /// one per writer CTA of a multicast cluster.
   void releaseSlot(Value slot, Value ltid, Value isLeader);
@@ -194,6 +201,9 @@ private:
   MLIRContext *ctx;
   ConfigAttr config;
   int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
+  // Consumer warpgroups per k-group (one per 64 rows) and k-groups: group
+  // g takes ring steps g, g + kGroups, ...; consumers = rowGroups * kGroups.
+  int64_t rowGroups, kGroups;
   int64_t splitK;
   bool persistent;
   // CTAs along M and N per cluster; the rows of y (x) each CTA loads and
@@ -272,9 +282,10 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
       // full: the producer's expect_tx arrival plus the TMA bytes (its own
       // and those the other CTAs of the cluster multicast here);
       // empty: one arrival per consumer warpgroup of every CTA whose slot
-      // this CTA's loads write (its cluster row and column).
+      // this CTA's loads write (its cluster row and column); of one k-group
+      // only, the one that owns the slot.
       nvgpu::MBarrierInitOp::create(b, full, cIdx(1), cIdx(s), Value());
-      nvgpu::MBarrierInitOp::create(b, empty, cIdx(consumers * writers),
+      nvgpu::MBarrierInitOp::create(b, empty, cIdx(rowGroups * writers),
                                     cIdx(s), Value());
     }
     nvgpu::TmaPrefetchOp::create(b, descX, Value());
@@ -488,15 +499,30 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
   if (consumers == 2)
     NVVM::SetMaxRegisterOp::create(b, 232,
                                    NVVM::SetMaxRegisterAction::increase);
-  Value cw = arith::SubIOp::create(b, wg, cIdx(1));
+  Value consumer = arith::SubIOp::create(b, wg, cIdx(1));
   Value ltid = arith::RemUIOp::create(b, tid, cIdx(128));
   Value isLeader =
       arith::CmpIOp::create(b, arith::CmpIPredicate::eq, ltid, cIdx(0));
-  // This warpgroup's 64 rows inside each x chunk.
-  Value rowsOff = arith::MulIOp::create(b, cw, cIdx(64 * 128));
-  forEachTile([&](Value base) {
-    buildConsumerTile(base, cw, ltid, isLeader, rowsOff);
-  });
+  if (kGroups == 1) {
+    // This warpgroup's 64 rows inside each x chunk.
+    Value rowsOff = arith::MulIOp::create(b, consumer, cIdx(64 * 128));
+    forEachTile([&](Value base) {
+      buildConsumerTile(base, consumer, ltid, isLeader, rowsOff, 0);
+    });
+    return;
+  }
+  // k-groups (block_m = 64, one warpgroup per group): warpgroup g takes the
+  // ring steps g, g + kGroups, ... The group is known per branch, so each
+  // one's step sequence is built with constants.
+  auto isGroup0 = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, consumer,
+                                        cIdx(0));
+  auto groups = scf::IfOp::create(b, isGroup0, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  for (int64_t g = 0; g < kGroups; ++g) {
+    b.setInsertionPointToStart(g == 0 ? groups.thenBlock()
+                                      : groups.elseBlock());
+    buildConsumerTile(cIdx(0), cIdx(0), ltid, isLeader, cIdx(0), g);
+  }
 }
 
 void WarpSpecializedBuilder::releaseSlot(Value slot, Value ltid,
@@ -518,7 +544,8 @@ void WarpSpecializedBuilder::releaseSlot(Value slot, Value ltid,
 }
 
 void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
-                                               Value isLeader, Value rowsOff) {
+                                               Value isLeader, Value rowsOff,
+                                               int64_t group) {
   auto accType = LLVM::LLVMStructType::getLiteral(
       ctx, SmallVector<Type>(blockN / 2, b.getF32Type()));
   auto shape = NVVM::MMAShapeAttr::get(ctx, 64, blockN, 16);
@@ -531,8 +558,20 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
   // C7519), and it is emitted here, before the loop: left to LLVM, the
   // loop's `kt > 0` release condition got the first iteration peeled, and
   // in the peeled shape ptxas serialized every wgmma (C7520).
+  // Ring step of this warpgroup's j-th k-step.
+  auto ringStep = [&](Value j) {
+    Value own = kGroups == 1 ? j
+                             : arith::AddIOp::create(
+                                   b, arith::MulIOp::create(b, j, cIdx(kGroups)),
+                                   cIdx(group));
+    return arith::AddIOp::create(b, base, own);
+  };
+  // This warpgroup's k-steps: all of kCount, or its share of the k-groups'.
+  Value steps = kGroups == 1
+                    ? kCount
+                    : cIdx((kTiles - group + kGroups - 1) / kGroups);
   auto step = [&](Value kt, Value acc, bool first) {
-    auto [s, parity] = slotAndParity(arith::AddIOp::create(b, base, kt));
+    auto [s, parity] = slotAndParity(ringStep(kt));
     nvgpu::MBarrierTryWaitParityOp::create(b, full, parity, ticks, s);
     NVVM::WgmmaFenceAlignedOp::create(b);
     for (int64_t j = 0; j < chunks; ++j) {
@@ -563,7 +602,7 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
 
   Value acc0 = step(cIdx(0), LLVM::UndefOp::create(b, accType), true);
   auto loop = scf::ForOp::create(
-      b, cIdx(1), kCount, cIdx(1), ValueRange{acc0},
+      b, cIdx(1), steps, cIdx(1), ValueRange{acc0},
       [&](OpBuilder &ob, Location loc, Value kt, ValueRange iter) {
         // Build the body with the class's builder, placed in the loop.
         OpBuilder::InsertionGuard bodyGuard(b);
@@ -572,9 +611,7 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
         // The group before this one has retired: its slot goes back to the
         // producer.
         Value prev = arith::RemUIOp::create(
-            b,
-            arith::AddIOp::create(b, arith::AddIOp::create(b, base, kt),
-                                  cIdx(stages - 1)),
+            b, arith::AddIOp::create(b, ringStep(kt), cIdx(stages - kGroups)),
             cIdx(stages));
         releaseSlot(prev, ltid, isLeader);
         scf::YieldOp::create(b, acc);
@@ -590,11 +627,60 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
         cIdx(stages));
     releaseSlot(last, ltid, isLeader);
   }
+  Value acc = loop.getResult(0);
+  if (kGroups > 1) {
+    acc = buildGroupSum(acc, ltid, group);
+    if (!acc)
+      return;
+  }
   buildFragmentPositions(cw, ltid);
   if (splitK == 1)
-    buildEpilogue(loop.getResult(0));
+    buildEpilogue(acc);
   else
-    buildClusterReduction(loop.getResult(0), cw, ltid);
+    buildClusterReduction(acc, cw, ltid);
+}
+
+Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
+                                            int64_t group) {
+  Type f32 = b.getF32Type();
+  auto sharedPtr = LLVM::LLVMPointerType::get(ctx, 3);
+  Value base64 = arith::IndexCastOp::create(b, b.getI64Type(), alignedBase);
+  Value basePtr = LLVM::IntToPtrOp::create(b, sharedPtr, base64);
+  Value ltid64 = arith::IndexCastOp::create(b, b.getI64Type(), ltid);
+  // Value i of a thread of group g >= 1 at [(g - 1) * n / 2 + i][thread]: a
+  // warp's accesses are consecutive words. The ring is free once every
+  // group is past its last wgmma (all loads landed: each was waited for).
+  auto slot = [&](int64_t g, int64_t i) {
+    Value idx = arith::AddIOp::create(
+        b, ltid64, cI64(((g - 1) * blockN / 2 + i) * 128));
+    return LLVM::GEPOp::create(b, sharedPtr, f32, basePtr, ValueRange{idx})
+        .getResult();
+  };
+  // Named barrier 2 over the consumer warpgroups (the producer is not in
+  // it): once for the ring to be free, once for the partials to be there.
+  auto consumersBarrier = [&] {
+    NVVM::BarrierOp::create(b, Type(), arith::ConstantIntOp::create(b, 2, 32),
+                            arith::ConstantIntOp::create(b, consumers * 128, 32),
+                            nullptr, Value());
+  };
+  consumersBarrier();
+  if (group != 0) {
+    for (int64_t i = 0; i < blockN / 2; ++i)
+      LLVM::StoreOp::create(b, LLVM::ExtractValueOp::create(b, acc, i),
+                            slot(group, i), /*alignment=*/4);
+    consumersBarrier();
+    return Value();
+  }
+  consumersBarrier();
+  // Group 0's sum, then group 1's, ...: the same order on every run.
+  for (int64_t i = 0; i < blockN / 2; ++i) {
+    Value sum = LLVM::ExtractValueOp::create(b, acc, i);
+    for (int64_t g = 1; g < kGroups; ++g)
+      sum = arith::AddFOp::create(
+          b, sum, LLVM::LoadOp::create(b, f32, slot(g, i), /*alignment=*/4));
+    acc = LLVM::InsertValueOp::create(b, acc, sum, i);
+  }
+  return acc;
 }
 
 void WarpSpecializedBuilder::buildFragmentPositions(Value cw, Value ltid) {

@@ -98,3 +98,23 @@ module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k =
 
 // expected-error @+1 {{raster = grouped needs schedule = persistent (other schedules launch one CTA per tile, in the hardware's order)}}
 module attributes {gemm.c = #gemm.config<block_m = 16, block_n = 128, block_k = 64, stages = 8, schedule = swap_ab, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = grouped>} {}
+
+// -----
+
+// expected-error @+1 {{k_groups must be 1 or 2, got 3}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 6, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 3>} {}
+
+// -----
+
+// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 6, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}
+
+// -----
+
+// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 6, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}
+
+// -----
+
+// expected-error @+1 {{k_groups = 2 needs stages to be a multiple of it (each group owns every other ring slot), got 7}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}

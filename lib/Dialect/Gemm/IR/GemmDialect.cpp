@@ -36,8 +36,10 @@ int64_t ConfigAttr::getSharedMemoryBytes() const {
   // The operand ring (x and y tiles per stage, bf16) plus 1 KiB of slack so
   // that the ring can start on the 1 KiB boundary 128-byte swizzling needs.
   int64_t ring = getStages() * (getBlockM() + getBlockN()) * getBlockK() * 2;
-  // A cluster split-K reduction parks the fp32 tile in the ring's space.
-  int64_t partial = getSplitK() > 1 ? 4 * getBlockM() * getBlockN() : 0;
+  // A split-K or k-group reduction parks the fp32 tile in the ring's space.
+  int64_t partial = getSplitK() > 1 || getKGroups() > 1
+                        ? 4 * getBlockM() * getBlockN()
+                        : 0;
   return std::max(ring, partial) + 1024;
 }
 
@@ -46,7 +48,7 @@ int64_t ConfigAttr::getBlockThreads() const {
   // 64-row side of wgmma (M for warp_specialized, the weight's N for swap_ab).
   int64_t rows64 = getSchedule() == ScheduleKind::SwapAB ? getBlockN() / 64
                                                           : getBlockM() / 64;
-  return 128 * (1 + rows64);
+  return 128 * (1 + rows64 * getKGroups());
 }
 
 static bool isPowerOf2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
@@ -56,7 +58,7 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    int64_t blockM, int64_t blockN, int64_t blockK,
                    int64_t stages, ScheduleKind schedule, int64_t splitK,
                    ReductionKind reduction, int64_t clusterM, int64_t clusterN,
-                   RasterOrder raster) {
+                   RasterOrder raster, int64_t kGroups) {
   if (blockM <= 0 || blockN <= 0)
     return emitError() << "block_m and block_n must be positive, got "
                        << blockM << " and " << blockN;
@@ -85,6 +87,22 @@ ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "cluster shape " << clusterM << "x" << clusterN
                        << " must be powers of two with at most 8 CTAs";
 
+  if (kGroups != 1 && kGroups != 2)
+    return emitError() << "k_groups must be 1 or 2, got " << kGroups;
+  if (kGroups > 1) {
+    // Two consumer warpgroups of 64 rows; each group owns every other ring
+    // slot, so the ring must split evenly between them.
+    if (schedule != ScheduleKind::WarpSpecialized || blockM != 64 ||
+        splitK != 1)
+      return emitError() << "k_groups = " << kGroups
+                         << " needs schedule = warp_specialized, block_m = "
+                            "64 and split_k = 1";
+    if (stages % kGroups != 0)
+      return emitError() << "k_groups = " << kGroups
+                         << " needs stages to be a multiple of it (each "
+                            "group owns every other ring slot), got "
+                         << stages;
+  }
   // The tiles grid is walked in the hardware's launch order (N first); only
   // the persistent schedule's own tile loop can follow another order.
   if (raster != RasterOrder::AlongN && schedule != ScheduleKind::Persistent)

@@ -161,7 +161,7 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       auto config = ConfigAttr::get(
           ctx, blockM, blockN, blockK, stages, ScheduleKind::WarpSpecialized,
           split, split > 1 ? ReductionKind::Cluster : ReductionKind::None,
-          clusterM, /*clusterN=*/1, RasterOrder::AlongN);
+          clusterM, /*clusterN=*/1, RasterOrder::AlongN, /*kGroups=*/1);
       double score =
           estimateMicroseconds(chip, config, lo, n, k) /
               idealMicroseconds(chip, lo, n, k) +

@@ -69,6 +69,13 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     go through global memory. `cluster_m x cluster_n`
     is the thread-block cluster, `raster` the order of tiles.
 
+    `k_groups` (optional, default 1; printed only when not 1) splits each
+    CTA's K range between that many groups of consumer warpgroups, which
+    take alternate k-steps of the ring and sum their accumulators through
+    shared memory at the end, in a fixed order. With `block_m = 64` and
+    `k_groups = 2` two dependent wgmma chains run side by side on the SM,
+    where one alone waits on each wgmma's latency (small tiles, long K).
+
     Example:
     ```mlir
     #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4,
@@ -86,7 +93,8 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     EnumParameter<Gemm_ReductionKind>:$reduction,
     "int64_t":$cluster_m,
     "int64_t":$cluster_n,
-    EnumParameter<Gemm_RasterOrder>:$raster
+    EnumParameter<Gemm_RasterOrder>:$raster,
+    DefaultValuedParameter<"int64_t", "1">:$k_groups
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
