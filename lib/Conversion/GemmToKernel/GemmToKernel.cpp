@@ -64,7 +64,8 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
              << config->getBlockN();
   }
   if (int64_t groups = config->getKGroups(); groups > 1) {
-    int64_t kTiles = (op.getK() + config->getBlockK() - 1) / config->getBlockK();
+    int64_t kTiles =
+        (op.getK() + config->getBlockK() - 1) / config->getBlockK();
     if (kTiles < groups)
       return op.emitOpError()
              << "k_groups = " << groups << " needs K to span at least "

@@ -372,8 +372,7 @@ void WarpSpecializedBuilder::setTile(Value ct) {
     Value firstM = arith::MulIOp::create(
         b, arith::DivUIOp::create(b, ct, perBand), cIdx(kRasterGroup));
     Value rows = arith::MinUIOp::create(
-        b, arith::SubIOp::create(b, clusterTilesM, firstM),
-        cIdx(kRasterGroup));
+        b, arith::SubIOp::create(b, clusterTilesM, firstM), cIdx(kRasterGroup));
     Value inBand = arith::RemUIOp::create(b, ct, perBand);
     ctM = arith::AddIOp::create(b, firstM,
                                 arith::RemUIOp::create(b, inBand, rows));
@@ -514,8 +513,8 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
   // k-groups (block_m = 64, one warpgroup per group): warpgroup g takes the
   // ring steps g, g + kGroups, ... The group is known per branch, so each
   // one's step sequence is built with constants.
-  auto isGroup0 = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, consumer,
-                                        cIdx(0));
+  auto isGroup0 =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::eq, consumer, cIdx(0));
   auto groups = scf::IfOp::create(b, isGroup0, /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   for (int64_t g = 0; g < kGroups; ++g) {
@@ -551,6 +550,19 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
   auto shape = NVVM::MMAShapeAttr::get(ctx, 64, blockN, 16);
   Value ticks = cIdx(10000000);
 
+  // Ring step of this warpgroup's j-th k-step.
+  auto ringStep = [&](Value j) {
+    Value own =
+        kGroups == 1
+            ? j
+            : arith::AddIOp::create(
+                  b, arith::MulIOp::create(b, j, cIdx(kGroups)), cIdx(group));
+    return arith::AddIOp::create(b, base, own);
+  };
+  // This warpgroup's k-steps: all of kCount, or its share of the k-groups'.
+  Value steps =
+      kGroups == 1 ? kCount : cIdx((kTiles - group + kGroups - 1) / kGroups);
+
   // One k-step: wait for the slot, issue its wgmma group, keep one group in
   // flight. The first step starts from scale-d = 0 on an undefined
   // accumulator, so nothing writes the accumulator registers before the
@@ -558,18 +570,6 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
   // C7519), and it is emitted here, before the loop: left to LLVM, the
   // loop's `kt > 0` release condition got the first iteration peeled, and
   // in the peeled shape ptxas serialized every wgmma (C7520).
-  // Ring step of this warpgroup's j-th k-step.
-  auto ringStep = [&](Value j) {
-    Value own = kGroups == 1 ? j
-                             : arith::AddIOp::create(
-                                   b, arith::MulIOp::create(b, j, cIdx(kGroups)),
-                                   cIdx(group));
-    return arith::AddIOp::create(b, base, own);
-  };
-  // This warpgroup's k-steps: all of kCount, or its share of the k-groups'.
-  Value steps = kGroups == 1
-                    ? kCount
-                    : cIdx((kTiles - group + kGroups - 1) / kGroups);
   auto step = [&](Value kt, Value acc, bool first) {
     auto [s, parity] = slotAndParity(ringStep(kt));
     nvgpu::MBarrierTryWaitParityOp::create(b, full, parity, ticks, s);
@@ -651,17 +651,17 @@ Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
   // warp's accesses are consecutive words. The ring is free once every
   // group is past its last wgmma (all loads landed: each was waited for).
   auto slot = [&](int64_t g, int64_t i) {
-    Value idx = arith::AddIOp::create(
-        b, ltid64, cI64(((g - 1) * blockN / 2 + i) * 128));
+    Value idx = arith::AddIOp::create(b, ltid64,
+                                      cI64(((g - 1) * blockN / 2 + i) * 128));
     return LLVM::GEPOp::create(b, sharedPtr, f32, basePtr, ValueRange{idx})
         .getResult();
   };
   // Named barrier 2 over the consumer warpgroups (the producer is not in
   // it): once for the ring to be free, once for the partials to be there.
   auto consumersBarrier = [&] {
-    NVVM::BarrierOp::create(b, Type(), arith::ConstantIntOp::create(b, 2, 32),
-                            arith::ConstantIntOp::create(b, consumers * 128, 32),
-                            nullptr, Value());
+    NVVM::BarrierOp::create(
+        b, Type(), arith::ConstantIntOp::create(b, 2, 32),
+        arith::ConstantIntOp::create(b, consumers * 128, 32), nullptr, Value());
   };
   consumersBarrier();
   if (group != 0) {

@@ -1,4 +1,5 @@
-//===- gemm-bench.cu - time libgemmrt backends the way an engine calls them ===//
+//===- gemm-bench.cu - time libgemmrt backends the way an engine calls them
+//===//
 //
 // For each shape (M, N, K) and each backend (a libgemmrt policy) this times
 // out[M,N] fp32 = x[M,K] bf16 * y[N,K]^T bf16 through the gemmrt C API the
@@ -46,7 +47,8 @@
 // Output (--json): {"device", "driver", "cuda_driver", "cuda_runtime",
 // "date", "time", "clocks": {"sm_max_mhz", "mem_max_mhz"}, "l2_bytes", "sms",
 // "compute_capability", "gemmrt", "bundles", "backends", "replays", "tol",
-// "data", "order", "warmup_ms", "complete", "rows": [{"M", "N", "K", "floor_us", "sets", "calls",
+// "data", "order", "warmup_ms", "complete", "rows": [{"M", "N", "K",
+// "floor_us", "sets", "calls",
 // "<backend>": {"us", "us_min", "tflops", "relerr", "variant", "served"} or
 // {"error", "variant", "served"[, "relerr", "unwritten"]}}]}; floor_us =
 // max(bytes / 3.35e12, flops / 989e12) as in peers.py.

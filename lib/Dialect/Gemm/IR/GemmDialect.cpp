@@ -37,9 +37,8 @@ int64_t ConfigAttr::getSharedMemoryBytes() const {
   // that the ring can start on the 1 KiB boundary 128-byte swizzling needs.
   int64_t ring = getStages() * (getBlockM() + getBlockN()) * getBlockK() * 2;
   // A split-K or k-group reduction parks the fp32 tile in the ring's space.
-  int64_t partial = getSplitK() > 1 || getKGroups() > 1
-                        ? 4 * getBlockM() * getBlockN()
-                        : 0;
+  int64_t partial =
+      getSplitK() > 1 || getKGroups() > 1 ? 4 * getBlockM() * getBlockN() : 0;
   return std::max(ring, partial) + 1024;
 }
 
@@ -53,12 +52,12 @@ int64_t ConfigAttr::getBlockThreads() const {
 
 static bool isPowerOf2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
-LogicalResult
-ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   int64_t blockM, int64_t blockN, int64_t blockK,
-                   int64_t stages, ScheduleKind schedule, int64_t splitK,
-                   ReductionKind reduction, int64_t clusterM, int64_t clusterN,
-                   RasterOrder raster, int64_t kGroups) {
+LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 int64_t blockM, int64_t blockN, int64_t blockK,
+                                 int64_t stages, ScheduleKind schedule,
+                                 int64_t splitK, ReductionKind reduction,
+                                 int64_t clusterM, int64_t clusterN,
+                                 RasterOrder raster, int64_t kGroups) {
   if (blockM <= 0 || blockN <= 0)
     return emitError() << "block_m and block_n must be positive, got "
                        << blockM << " and " << blockN;
