@@ -2,7 +2,7 @@
 # Every generated kernel variant under compute-sanitizer: memcheck (with
 # padded row strides, so out-of-bounds stores past column N or past the last
 # row are caught), racecheck (shared and distributed shared memory hazards)
-# and synccheck (barrier and mbarrier misuse), on the dsv4 and odd bundles.
+# and synccheck (barrier and mbarrier misuse), by default on the dsv4 and odd bundles.
 #
 #   scripts/gpu-sanitize.sh [memcheck] [racecheck] [synccheck]   (default: all)
 #
@@ -19,10 +19,14 @@
 # SANITIZE_M=1,7,64 replaces the M list, so only the variants of the buckets
 # holding those M run (and are tabled), e.g. after only the 1-64 buckets
 # changed.
+# SANITIZE_BUNDLES="square" picks the bundles of out/bundles (default
+# "dsv4 odd"); the square bundle serves M >= 1025 only, so give it
+# SANITIZE_M=1025,3001 (every M of the list must have a variant).
 #
 # Needs build-rt/ (scripts/setup.sh) and out/bundles/ (compile-bundles.sh).
 set -uo pipefail
 only_nk=${SANITIZE_NK:-}
+bundles=${SANITIZE_BUNDLES:-dsv4 odd}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 OUT=${OUT:-$top/out/gpu}
@@ -46,7 +50,7 @@ if [ -z "$sanitizer" ]; then
 fi
 check=build-rt/tools/gemm-check/gemm-check
 [ -x "$check" ] || { echo "error: $check is missing (scripts/setup.sh)" >&2; exit 1; }
-for b in dsv4 odd; do
+for b in $bundles; do
   [ -f "out/bundles/$b/manifest.json" ] || { echo "error: out/bundles/$b is missing (scripts/compile-bundles.sh)" >&2; exit 1; }
 done
 
@@ -71,7 +75,7 @@ run_tool() { # <tool>
   synccheck) extra=() ;;
   esac
   local bundle nk
-  for bundle in dsv4 odd; do
+  for bundle in $bundles; do
     for nk in $(python3 -c "import json
 seen=[]
 for v in json.load(open('out/bundles/$bundle/manifest.json'))['variants']:
@@ -103,13 +107,13 @@ for p in "${pids[@]}"; do
   wait "$p" || status=1
 done
 
-SANITIZE_NK=$only_nk SANITIZE_M=${SANITIZE_M:-} python3 - "$dir" "${tools[@]}" <<'EOF' || status=1
+SANITIZE_NK=$only_nk SANITIZE_M=${SANITIZE_M:-} SANITIZE_BUNDLES=$bundles python3 - "$dir" "${tools[@]}" <<'EOF' || status=1
 import csv, glob, json, os, re, sys
 d, tools = sys.argv[1], sys.argv[2:]
 only = [x for x in os.environ.get("SANITIZE_NK", "").split(",") if x]
 ms = [int(x) for x in os.environ.get("SANITIZE_M", "").split(",") if x]
 variants = []
-for b in ("dsv4", "odd"):
+for b in os.environ["SANITIZE_BUNDLES"].split():
     for v in json.load(open(f"out/bundles/{b}/manifest.json"))["variants"]:
         if only and f"{v['n']}x{v['k']}" not in only:
             continue
