@@ -18,6 +18,19 @@ namespace gemmrt_tools {
 /// element still holding it was never written.
 constexpr uint32_t kPoison = 0x7fc0dead;
 
+/// 64 well-mixed bits for element i under `seed` (MurmurHash3's 64-bit
+/// finalizer over a Weyl step):
+/// fresh for every seed, reproducible from it.
+__device__ inline uint64_t elementHash(uint64_t seed, int64_t i) {
+  uint64_t h = seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(i + 1));
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return h;
+}
+
 /// Uniform in [-1, 1) from a per-element hash of (seed, r * cols + c): fresh
 /// for every seed, never all zeros, reproducible from the seed.
 __global__ void fillRandom(__nv_bfloat16 *p, int64_t rows, int64_t cols,
@@ -26,12 +39,7 @@ __global__ void fillRandom(__nv_bfloat16 *p, int64_t rows, int64_t cols,
   if (i >= rows * cols)
     return;
   int64_t r = i / cols, c = i % cols;
-  uint64_t h = seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(i + 1));
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
+  uint64_t h = elementHash(seed, i);
   float u = (float)(h >> 40) / (float)(1ull << 24) * 2.0f - 1.0f;
   p[r * ld + c] = __float2bfloat16(u);
 }
@@ -47,12 +55,7 @@ __global__ void fillNormal(__nv_bfloat16 *p, int64_t rows, int64_t cols,
   if (i >= rows * cols)
     return;
   int64_t r = i / cols, c = i % cols;
-  uint64_t h = seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)(i + 1));
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ull;
-  h ^= h >> 33;
+  uint64_t h = elementHash(seed, i);
   // u1 in (0, 1] (never 0: log), u2 in [0, 1).
   float u1 = ((float)(h >> 40) + 1.0f) / (float)(1ull << 24);
   float u2 = (float)((h >> 8) & 0xffffff) / (float)(1ull << 24);
