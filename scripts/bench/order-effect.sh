@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Does a shape's timing depend on what ran before it? Times the decode
-# shapes of dsv4.json (M 1-64; generated and cuBLASLt, interleaved) on an
+# shapes of dsv4.json (M 1-64; generated and cuBLASLt in gemm-bench's order) on an
 # idle GPU, then right after the M = 16384 shapes have kept it busy, then
 # 20 s later. gpu-bench.sh runs M = 16384 of one N x K right before M = 1 of the
 # next, and sweeps time one N x K alone: this tells whether that order
