@@ -184,6 +184,14 @@ private:
   /// k-groups: group 0 adds the other groups' accumulators (through shared
   /// memory, in group order); returns the sum in group 0, null elsewhere.
   Value buildGroupSum(Value acc, Value ltid, int64_t group);
+  /// bar.sync `id` over `threads` threads (the consumer warpgroups: the
+  /// producer never joins a named barrier).
+  void namedBarrier(int64_t id, int64_t threads);
+  /// A shared-memory pointer to the ring's first byte: the fp32 scratch of
+  /// the reductions, which reuse the ring once the main loop is done.
+  Value ringPtr();
+  /// The fp32 word `index` (i64) of the scratch at `base` (ringPtr()).
+  Value scratchWord(Value base, Value index);
   /// Consumer release of ring slot `slot`: one arrival per warpgroup, or
   /// one per writer CTA of a multicast cluster.
   void releaseSlot(Value slot, Value ltid, Value isLeader);
@@ -643,26 +651,19 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
 Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
                                             int64_t group) {
   Type f32 = b.getF32Type();
-  auto sharedPtr = LLVM::LLVMPointerType::get(ctx, 3);
-  Value base64 = arith::IndexCastOp::create(b, b.getI64Type(), alignedBase);
-  Value basePtr = LLVM::IntToPtrOp::create(b, sharedPtr, base64);
+  Value basePtr = ringPtr();
   Value ltid64 = arith::IndexCastOp::create(b, b.getI64Type(), ltid);
   // Value i of a thread of group g >= 1 at [(g - 1) * n / 2 + i][thread]: a
   // warp's accesses are consecutive words. The ring is free once every
   // group is past its last wgmma (all loads landed: each was waited for).
   auto slot = [&](int64_t g, int64_t i) {
-    Value idx = arith::AddIOp::create(b, ltid64,
-                                      cI64(((g - 1) * blockN / 2 + i) * 128));
-    return LLVM::GEPOp::create(b, sharedPtr, f32, basePtr, ValueRange{idx})
-        .getResult();
+    return scratchWord(
+        basePtr, arith::AddIOp::create(b, ltid64,
+                                       cI64(((g - 1) * blockN / 2 + i) * 128)));
   };
-  // Named barrier 2 over the consumer warpgroups (the producer is not in
-  // it): once for the ring to be free, once for the partials to be there.
-  auto consumersBarrier = [&] {
-    NVVM::BarrierOp::create(
-        b, Type(), arith::ConstantIntOp::create(b, 2, 32),
-        arith::ConstantIntOp::create(b, consumers * 128, 32), nullptr, Value());
-  };
+  // Named barrier 2 over all consumer warpgroups: once for the ring to be
+  // free, once for the partials to be there.
+  auto consumersBarrier = [&] { namedBarrier(2, consumers * 128); };
   consumersBarrier();
   if (group != 0) {
     for (int64_t i = 0; i < blockN / 2; ++i)
@@ -681,6 +682,24 @@ Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
     acc = LLVM::InsertValueOp::create(b, acc, sum, i);
   }
   return acc;
+}
+
+void WarpSpecializedBuilder::namedBarrier(int64_t id, int64_t threads) {
+  NVVM::BarrierOp::create(b, Type(), arith::ConstantIntOp::create(b, id, 32),
+                          arith::ConstantIntOp::create(b, threads, 32), nullptr,
+                          Value());
+}
+
+Value WarpSpecializedBuilder::ringPtr() {
+  Value base64 = arith::IndexCastOp::create(b, b.getI64Type(), alignedBase);
+  return LLVM::IntToPtrOp::create(b, LLVM::LLVMPointerType::get(ctx, 3),
+                                  base64);
+}
+
+Value WarpSpecializedBuilder::scratchWord(Value base, Value index) {
+  return LLVM::GEPOp::create(b, LLVM::LLVMPointerType::get(ctx, 3),
+                             b.getF32Type(), base, ValueRange{index})
+      .getResult();
 }
 
 void WarpSpecializedBuilder::buildFragmentPositions(Value cw, Value ltid) {
@@ -785,26 +804,20 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   Type f32 = b.getF32Type();
   Type i32 = b.getI32Type();
   int64_t consumerThreads = consumers * 128;
-  auto sharedPtr = LLVM::LLVMPointerType::get(ctx, 3);
   auto clusterPtr = LLVM::LLVMPointerType::get(ctx, 7);
 
   // All consumers are past their main loops: no wgmma reads the ring any
-  // more, so the partials may overwrite it. (Named barrier 1: the producer
-  // warpgroup does not take part.)
-  NVVM::BarrierOp::create(b, Type(), arith::ConstantIntOp::create(b, 1, 32),
-                          arith::ConstantIntOp::create(b, consumerThreads, 32),
-                          nullptr, Value());
+  // more, so the partials may overwrite it.
+  namedBarrier(1, consumerThreads);
   // Slot of value i of this thread: [i][thread], so that a warp's accesses
   // are consecutive words.
   Value thread = arith::AddIOp::create(
       b, arith::MulIOp::create(b, cw, cIdx(128)), ltid);
-  Value base64 = arith::IndexCastOp::create(b, b.getI64Type(), alignedBase);
-  Value basePtr = LLVM::IntToPtrOp::create(b, sharedPtr, base64);
+  Value basePtr = ringPtr();
   Value thread64 = arith::IndexCastOp::create(b, b.getI64Type(), thread);
   auto slot = [&](int64_t i) {
-    Value idx = arith::AddIOp::create(b, thread64, cI64(i * consumerThreads));
-    return LLVM::GEPOp::create(b, sharedPtr, f32, basePtr, ValueRange{idx})
-        .getResult();
+    return scratchWord(
+        basePtr, arith::AddIOp::create(b, thread64, cI64(i * consumerThreads)));
   };
   for (int64_t i = 0; i < blockN / 2; ++i)
     LLVM::StoreOp::create(b, LLVM::ExtractValueOp::create(b, acc, i), slot(i),
@@ -824,10 +837,10 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   int64_t perRank = (pairs + splitK - 1) / splitK;
   auto slotAt = [&](Value i) {
     Value i64 = arith::IndexCastOp::create(b, b.getI64Type(), i);
-    Value idx = arith::AddIOp::create(
-        b, thread64, arith::MulIOp::create(b, i64, cI64(consumerThreads)));
-    return LLVM::GEPOp::create(b, sharedPtr, f32, basePtr, ValueRange{idx})
-        .getResult();
+    return scratchWord(
+        basePtr,
+        arith::AddIOp::create(
+            b, thread64, arith::MulIOp::create(b, i64, cI64(consumerThreads))));
   };
   struct Owned {
     Value p, valid;

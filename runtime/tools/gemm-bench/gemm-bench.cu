@@ -754,13 +754,13 @@ void timeReplays(std::vector<Cell *> cells, std::vector<GraphGuard *> graphs,
         replay(i, true);
   } else {
     // Two blocks per backend; the first takes the odd replay.
-    int first = (replays + 1) / 2;
-    for (int block : {first, replays - first})
+    int firstBlock = (replays + 1) / 2;
+    for (int block : {firstBlock, replays - firstBlock})
       for (size_t i = 0; i < cells.size() && block > 0; ++i) {
         // Under the power cap the clock follows the recent load: warm up
         // until this backend's own load has run for a while.
-        double first = replay(i, false), spent = first;
-        double target = std::min(warmupMs, 25 * first);
+        double firstMs = replay(i, false), spent = firstMs;
+        double target = std::min(warmupMs, 25 * firstMs);
         while (spent < target)
           spent += replay(i, false);
         for (int r = 0; r < block; ++r)
