@@ -13,7 +13,7 @@
 # with at most 2 CTAs per cluster, tag suffix p) with SWEEP_RASTER
 # (along_n; along_m and grouped, tag suffixes pm and pg: persistent only);
 # SWEEP_KGROUPS (1; 2: two consumer warpgroups on alternate k-steps, tag
-# suffix kg2, only with block_m 64, no split-K, even stages; not persistent);
+# suffix kg2, only with block_m 64 and even stages; not persistent);
 # clusters larger than one
 # CTA only without split-K. Tags: m128n256k64s4x1
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
@@ -61,7 +61,7 @@ for spec in $nks; do
             [ $(( cm * cn )) -gt 1 ] && [ $split -gt 1 ] && continue
             st_kg=$stages
             if [ $kg -gt 1 ]; then
-              { [ $bm -ne 64 ] || [ $split -gt 1 ] || [ $sched = persistent ]; } && continue
+              { [ $bm -ne 64 ] || [ $sched = persistent ]; } && continue
               st_kg=$(( stages / kg * kg ))
             fi
             [ $raster != along_n ] && [ $sched != persistent ] && continue

@@ -64,13 +64,16 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
              << config->getBlockN();
   }
   if (int64_t groups = config->getKGroups(); groups > 1) {
+    // Every group of every split rank needs a k-step (the first is emitted
+    // before the loop); the smallest rank share is floor(k tiles / split_k).
     int64_t kTiles =
         (op.getK() + config->getBlockK() - 1) / config->getBlockK();
-    if (kTiles < groups)
+    if (kTiles / config->getSplitK() < groups)
       return op.emitOpError()
-             << "k_groups = " << groups << " needs K to span at least "
-             << groups << " steps of block_k = " << config->getBlockK()
-             << ", got K = " << op.getK();
+             << "k_groups = " << groups << " needs every split_k share of K"
+             << " to span at least " << groups << " steps of block_k = "
+             << config->getBlockK() << ", got K = " << op.getK()
+             << " and split_k = " << config->getSplitK();
   }
   auto func = op->getParentOfType<FunctionOpInterface>();
   if (!func)

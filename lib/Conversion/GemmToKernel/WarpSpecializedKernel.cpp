@@ -567,9 +567,15 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
                   b, arith::MulIOp::create(b, j, cIdx(kGroups)), cIdx(group));
     return arith::AddIOp::create(b, base, own);
   };
-  // This warpgroup's k-steps: all of kCount, or its share of the k-groups'.
-  Value steps =
-      kGroups == 1 ? kCount : cIdx((kTiles - group + kGroups - 1) / kGroups);
+  // This warpgroup's k-steps: all of kCount, or its share of the k-groups'
+  // (ceil((kCount - group) / kGroups); kCount varies by split rank).
+  Value steps = kCount;
+  if (kGroups > 1 && splitK == 1)
+    steps = cIdx((kTiles - group + kGroups - 1) / kGroups);
+  else if (kGroups > 1)
+    steps = arith::DivUIOp::create(
+        b, arith::AddIOp::create(b, kCount, cIdx(kGroups - 1 - group)),
+        cIdx(kGroups));
 
   // One k-step: wait for the slot, issue its wgmma group, keep one group in
   // flight. The first step starts from scale-d = 0 on an undefined
@@ -803,7 +809,8 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   // the same bits on every run) and stores them.
   Type f32 = b.getF32Type();
   Type i32 = b.getI32Type();
-  int64_t consumerThreads = consumers * 128;
+  // With k-groups only group 0 is left here (it holds the CTA's sum).
+  int64_t consumerThreads = rowGroups * 128;
   auto clusterPtr = LLVM::LLVMPointerType::get(ctx, 7);
 
   // All consumers are past their main loops: no wgmma reads the ring any

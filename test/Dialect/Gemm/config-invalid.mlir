@@ -106,13 +106,13 @@ module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 6
 
 // -----
 
-// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1}}
+// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1 or reduction = cluster}}
 module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 6, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}
 
 // -----
 
-// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1}}
-module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 6, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}
+// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1 or reduction = cluster}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 6, schedule = warp_specialized, split_k = 2, reduction = workspace, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}
 
 // -----
 

@@ -92,10 +92,10 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     // Two consumer warpgroups of 64 rows; each group owns every other ring
     // slot, so the ring must split evenly between them.
     if (schedule != ScheduleKind::WarpSpecialized || blockM != 64 ||
-        splitK != 1)
+        (splitK != 1 && reduction != ReductionKind::Cluster))
       return emitError() << "k_groups = " << kGroups
                          << " needs schedule = warp_specialized, block_m = "
-                            "64 and split_k = 1";
+                            "64 and split_k = 1 or reduction = cluster";
     if (stages % kGroups != 0)
       return emitError() << "k_groups = " << kGroups
                          << " needs stages to be a multiple of it (each "

@@ -72,7 +72,8 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     `k_groups` (optional, default 1; printed only when not 1) splits each
     CTA's K range between that many groups of consumer warpgroups, which
     take alternate k-steps of the ring and sum their accumulators through
-    shared memory at the end, in a fixed order. With `block_m = 64` and
+    shared memory at the end, in a fixed order (before a cluster split-K
+    reduction, which then sums the CTAs' results). With `block_m = 64` and
     `k_groups = 2` two dependent wgmma chains run side by side on the SM,
     where one alone waits on each wgmma's latency (small tiles, long K).
 
