@@ -187,8 +187,9 @@ private:
   /// memory, in group order); returns the sum in group 0, null elsewhere.
   Value buildGroupSum(Value acc, Value ltid, int64_t group);
   /// bar.sync `id` over `threads` threads (the consumer warpgroups: the
-  /// producer never joins a named barrier).
-  void namedBarrier(int64_t id, int64_t threads);
+  /// producer never joins a named barrier); `aligned = false` where the
+  /// threads reach it from different instructions (barrier.sync).
+  void namedBarrier(int64_t id, int64_t threads, bool aligned = true);
   /// A shared-memory pointer to the ring's first byte: the fp32 scratch of
   /// the reductions, which reuse the ring once the main loop is done.
   Value ringPtr();
@@ -704,8 +705,13 @@ Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
                                        cI64(((g - 1) * blockN / 2 + i) * 128)));
   };
   // Named barrier 2 over all consumer warpgroups: once for the ring to be
-  // free, once for the partials to be there.
-  auto consumersBarrier = [&] { namedBarrier(2, consumers * 128); };
+  // free, once for the partials to be there. Each group reaches it from
+  // its own branch (its own copy of the code), so not bar.sync: .aligned
+  // would require one instruction for all (compute-sanitizer synccheck
+  // reports "divergent threads" against it).
+  auto consumersBarrier = [&] {
+    namedBarrier(2, consumers * 128, /*aligned=*/false);
+  };
   consumersBarrier();
   // Warps without rows below M neither park nor add: their sums are never
   // stored (the groups' warps w hold the same rows).
@@ -741,10 +747,24 @@ Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
   return sumIf.getResult(0);
 }
 
-void WarpSpecializedBuilder::namedBarrier(int64_t id, int64_t threads) {
-  NVVM::BarrierOp::create(b, Type(), arith::ConstantIntOp::create(b, id, 32),
-                          arith::ConstantIntOp::create(b, threads, 32), nullptr,
-                          Value());
+void WarpSpecializedBuilder::namedBarrier(int64_t id, int64_t threads,
+                                          bool aligned) {
+  Value idV = arith::ConstantIntOp::create(b, id, 32);
+  Value count = arith::ConstantIntOp::create(b, threads, 32);
+  if (aligned) {
+    NVVM::BarrierOp::create(b, Type(), idV, count, nullptr, Value());
+    return;
+  }
+  // nvvm.barrier is always bar.sync (.aligned: every participating thread
+  // at the same instruction); barrier.sync lets the warps arrive from
+  // different code. The memory clobber keeps shared-memory accesses on
+  // their side of it, as the intrinsic's semantics do.
+  LLVM::InlineAsmOp::create(b, TypeRange(), ValueRange{idV, count},
+                            "barrier.sync $0, $1;", "r,r,~{memory}",
+                            /*has_side_effects=*/true,
+                            /*is_align_stack=*/false,
+                            LLVM::tailcallkind::TailCallKind::None,
+                            LLVM::AsmDialectAttr(), ArrayAttr());
 }
 
 Value WarpSpecializedBuilder::ringPtr() {

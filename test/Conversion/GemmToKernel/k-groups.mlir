@@ -27,8 +27,11 @@
 // CHECK: arith.muli %[[J0]], %c2
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
-// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
-// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
+// The groups reach named barrier 2 from their own branches: barrier.sync,
+// not the .aligned bar.sync of nvvm.barrier.
+// CHECK-NOT: nvvm.barrier
+// CHECK: llvm.inline_asm has_side_effects "barrier.sync $0, $1;", "r,r,~{memory}" %c2_i32{{.*}}, %c256_i32
+// CHECK: llvm.inline_asm has_side_effects "barrier.sync $0, $1;", "r,r,~{memory}" %c2_i32{{.*}}, %c256_i32
 // CHECK: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> f32
 // CHECK: arith.addf
 // CHECK: llvm.store {{.*}} : vector<2xf32>, !llvm.ptr
@@ -38,9 +41,9 @@
 // CHECK: %[[T:.*]] = arith.muli %[[J1]], %c2
 // CHECK: arith.addi %[[T]], %c1
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
-// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
+// CHECK: llvm.inline_asm has_side_effects "barrier.sync $0, $1;", "r,r,~{memory}" %c2_i32{{.*}}, %c256_i32
 // CHECK: llvm.store {{.*}} : f32, !llvm.ptr<3>
-// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
+// CHECK: llvm.inline_asm has_side_effects "barrier.sync $0, $1;", "r,r,~{memory}" %c2_i32{{.*}}, %c256_i32
 // CHECK-NOT: vector<2xf32>, !llvm.ptr
 // CHECK: gpu.return
 func.func @kg(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
@@ -65,8 +68,8 @@ func.func @kg(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?
 // CHECK: %[[P0:.*]] = arith.addi %[[SHARE]], %c1
 // CHECK: %[[N0:.*]] = arith.divui %[[P0]], %c2
 // CHECK: scf.for %{{.*}} = %c1{{.*}} to %[[N0]]
-// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %[[T256:.*]]
-// CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %[[T256]]
+// CHECK: llvm.inline_asm has_side_effects "barrier.sync $0, $1;", "r,r,~{memory}" %c2_i32{{.*}}, %c256_i32
+// CHECK: llvm.inline_asm has_side_effects "barrier.sync $0, $1;", "r,r,~{memory}" %c2_i32{{.*}}, %c256_i32
 // CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %c128_i32
 // CHECK: nvvm.cluster.arrive
 // CHECK: nvvm.mapa
