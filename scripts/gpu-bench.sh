@@ -4,7 +4,7 @@
 # shapes in the same run, then charts and a table (scripts/bench/plot.py).
 # Every figure is per call: a CUDA graph of calls cycling through inputs
 # larger than 2x L2, warmed up, then the median of 15 replays (peers.py:
-# 16, in blocks A B A B); each backend's result is checked against fp64
+# 16, in blocks A B B A); each backend's result is checked against fp64
 # before it is timed.
 #
 #   scripts/gpu-bench.sh [--tune]
@@ -19,7 +19,7 @@
 # gemmgen.linear_bf16_fp32 (python/gemmgen over build-rt/libgemmrt.so, peer
 # `gemmgen`, always policy generated) with GEMMGEN_BUNDLES=out/bundles/dsv4
 # for shapes/dsv4.json and the square bundle below for shapes/square.json,
-# interleaved with the other peers in blocks A B A B. gemm-bench's figures
+# interleaved with the other peers in blocks A B B A. gemm-bench's figures
 # come from another process at another time, and under the H100's power cap
 # the clock depends on what ran just before, which biases a ratio across
 # processes. Where the package cannot load the library or the bundle, a

@@ -8,7 +8,7 @@ Each ratio is the other's time / ours (above 1: ours is faster), as a
 geometric mean (min, max) over the shapes of the M range. "vs torch cuBLAS"
 sets gemm-bench's generated time against peers.py's, two processes run at
 different times; "same process" takes both times from peers-*.json alone
-(peers.py's peers cublas and gemmgen, timed in blocks A B A B), so the
+(peers.py's peers cublas and gemmgen, timed in blocks A B B A), so the
 GPU's clock state cannot favour either. It is in the main runs' tables only:
 a variant run (dsv4-pdl) times other launches than peers.py did.
 """

@@ -7,6 +7,9 @@
 #     one k-group for both reductions, two only with cluster_push and
 #     block_k 128 (dec-kg2); no odd shape; run then skips the checks that
 #     have no bundles (checked in the full run: the same PTX on any sm_90).
+#   scripts/bench/sweep-reduction.sh compile-half  # cluster_push with rings
+#     small enough for two CTAs per SM ("half") beside the full ones, for
+#     the wide decode shapes whose split grids do not fill the SMs.
 # dec: the 8 dsv4 (N, K) at M in {1, 4, 16, 64}, 64-row tiles, block_n
 # 32/64/128, block_k 64/128, split 4/8; mid: M in {256, 1024}, block_n
 # 64/128, split 2/4; odd: N = 200, K = 4104 (65 k-tiles of 64: uneven rank
@@ -35,6 +38,14 @@ case ${1:-} in
     SWEEP_DIR=out/sweep-mid SWEEP_BN="64 128" SWEEP_BK=64 SWEEP_SPLIT="2 4" \
       SWEEP_REDUCTION="cluster cluster_push" scripts/bench/sweep-compile.sh "$dsv4" "256,1024" 129-1024
     ;;
+  compile-half)
+    export SWEEP_BM=64 SWEEP_REDUCTION=cluster_push SWEEP_STAGES="max half"
+    rm -rf out/sweep-odd out/sweep-dec-kg2
+    SWEEP_DIR=out/sweep-dec SWEEP_BN="64 128" SWEEP_BK="64 128" SWEEP_SPLIT="4 8" \
+      scripts/bench/sweep-compile.sh "1024x4096 2048x4096 1024x7168 2048x7168" "1,4,16,64" 1-64
+    SWEEP_DIR=out/sweep-mid SWEEP_BN="64 128" SWEEP_BK=64 SWEEP_SPLIT="2 4" \
+      scripts/bench/sweep-compile.sh "2048x4096 2048x7168" "256" 129-256
+    ;;
   run)
     OUT=${OUT:-out/sweep-results}
     mkdir -p "$OUT"
@@ -57,7 +68,7 @@ case ${1:-} in
     exit $status
     ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
