@@ -3,8 +3,9 @@
 # backend (gemm-bench), then torch cuBLAS and Triton (peers.py) on the same
 # shapes in the same run, then charts and a table (scripts/bench/plot.py).
 # Every figure is per call: a CUDA graph of calls cycling through inputs
-# larger than 2x L2, median of 15 replays; each backend's result is checked
-# against fp64 before it is timed.
+# larger than 2x L2, warmed up, then the median of 15 replays (peers.py:
+# 16, in blocks A B B A); each backend's result is checked against fp64
+# before it is timed.
 #
 #   scripts/gpu-bench.sh [--tune]
 #
@@ -14,12 +15,24 @@
 # Whenever out/bundles/dsv4/tuning.json exists, the runtime's `auto` policy
 # (the tuned choice) is timed too: $OUT/gemm-bench-dsv4-auto.json.
 #
+# Our kernels beside torch's cuBLAS in one process: peers.py also times
+# gemmgen.linear_bf16_fp32 (python/gemmgen over build-rt/libgemmrt.so, peer
+# `gemmgen`, always policy generated) with GEMMGEN_BUNDLES=out/bundles/dsv4
+# for shapes/dsv4.json and the square bundle below for shapes/square.json,
+# interleaved with the other peers in blocks A B B A. gemm-bench's figures
+# come from another process at another time, and under the H100's power cap
+# the clock depends on what ran just before, which biases a ratio across
+# processes. Where the package cannot load the library or the bundle, a
+# warning says so and the peers run without it.
+#
 # Expects out/bundles/dsv4 (scripts/compile-bundles.sh, beforehand) and
 # build-rt/ (built here when gemm-bench is missing). Writes into $OUT
 # (default out/bench): bench.log, gemm-bench-{dsv4,dsv4-pdl,square}.{json,csv},
 # peers-{dsv4,square}.json, speedup.png, tflops.png, floor.png,
 # perf-table.md (and tuning.json). Extra gemm-bench options: BENCH_ARGS
-# (e.g. BENCH_ARGS="--replays 30"); peers: PEERS (default cublas,triton).
+# (e.g. BENCH_ARGS="--replays 30"); peers: PEERS (default cublas,triton;
+# gemmgen is added as above). scripts/bench/summarize.py $OUT gives the
+# ratios per M range.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -32,7 +45,7 @@ tune=0
 for a in "$@"; do
   case "$a" in
     --tune) tune=1 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "usage: scripts/gpu-bench.sh [--tune]" >&2; exit 2 ;;
   esac
 done
@@ -45,6 +58,18 @@ find_bench() {
     if [ -f "$p" ] && [ -x "$p" ]; then echo "$p"; return 0; fi
   done
   return 1
+}
+
+# Whether peers.py can run the peer gemmgen with bundle $1: loads the library
+# and the bundle as it will (no GPU or torch needed); says why not on stderr.
+gemmgen_runs() {
+  PYTHONPATH="$top/python" python3 -c '
+import sys
+try:
+    import gemmgen
+    gemmgen.Runtime(sys.argv[1:], policy="generated").close()
+except Exception as e:
+    sys.exit(f"{type(e).__name__}: {e}")' "$1"
 }
 
 main() {
@@ -105,13 +130,26 @@ main() {
   "$bench" shapes/square.json --bundle "$square_bundle" --backends generated,cublaslt \
     --json "$OUT/gemm-bench-square.json" --csv "$OUT/gemm-bench-square.csv" $BENCH_ARGS || status=1
 
-  # The repo's peers.py: the shared one plus the same warm-up as gemm-bench.
+  # The repo's peers.py: the shared one plus the same warm-up as gemm-bench,
+  # and our kernels as the peer `gemmgen` where the package can run them.
   local peers=scripts/bench/peers.py
   if python3 -c 'import torch, triton' 2>/dev/null; then
     for s in dsv4 square; do
+      local bundle=out/bundles/dsv4 list=$PEERS err
+      [ "$s" = square ] && bundle=$square_bundle
+      case ",$PEERS," in
+        *,gemmgen,*) ;;
+        *)
+          if err=$(gemmgen_runs "$bundle" 2>&1); then
+            list="$PEERS,gemmgen"
+          else
+            echo "warning: python/gemmgen cannot run bundle $bundle, so peers.py runs without gemmgen:" >&2
+            printf '%s\n' "$err" | sed 's/^/  /' >&2
+          fi ;;
+      esac
       echo
-      echo "## peers ($peers): shapes/$s.json"
-      python3 "$peers" "shapes/$s.json" --peers "$PEERS" --json "$OUT/peers-$s.json" || status=1
+      echo "## peers ($peers): shapes/$s.json, --peers $list, GEMMGEN_BUNDLES=$bundle"
+      GEMMGEN_BUNDLES=$bundle python3 "$peers" "shapes/$s.json" --peers "$list" --json "$OUT/peers-$s.json" || status=1
     done
   else
     echo "warning: python3 cannot import torch and triton: no peer timings (the charts use cuBLASLt)" >&2

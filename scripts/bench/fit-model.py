@@ -99,12 +99,13 @@ def select(p, n, k, lo, hi):
 
 def parse_tag(tag):
     """The model's view of a sweep tag, or None for a schedule it does not
-    choose (persistent: tag suffix p; k-groups: kg2)."""
-    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?(?:cn(\d+))?(p[mg]?)?(kg\d+)?", tag)
-    if g.group(8) or g.group(9):
+    choose (persistent: tag suffix p; k-groups: kg2; the cluster_push
+    reduction: push)."""
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(p[mg]?)?(kg\d+)?", tag)
+    if g.group(6) or g.group(9) or g.group(10):
         return None
     bm, bn, bk, _, split = (int(x) for x in g.groups()[:5])
-    return (bm, bn, bk, split, int(g.group(6) or 1), int(g.group(7) or 1))
+    return (bm, bn, bk, split, int(g.group(7) or 1), int(g.group(8) or 1))
 
 
 def parse_config_text(text):

@@ -33,7 +33,10 @@ import sys
 OURS, LT, AUTO, TORCH, TRITON = 'generated', 'cublaslt', 'auto', 'torch_cublas', 'triton'
 LABELS = {OURS: 'ours (generated)', LT: 'cuBLASLt (gemmrt)', AUTO: 'ours, auto/tuned',
           TORCH: 'torch cuBLAS', TRITON: 'Triton'}
-PEER_KEYS = {'cublas': TORCH, 'triton': TRITON, 'fp32': 'torch_fp32'}
+# gemmgen in peers.py: our kernels through the torch op, timed in the same
+# process as torch cuBLAS (the side-by-side figure).
+PEER = 'gemmgen_peer'
+PEER_KEYS = {'cublas': TORCH, 'triton': TRITON, 'fp32': 'torch_fp32', 'gemmgen': PEER}
 
 
 def load(directory):
@@ -126,8 +129,10 @@ def card_line(header):
 def write_table(path, header, rows, groups):
     have_auto = any(us(r, AUTO) is not None for r in rows.values())
     have_torch = any(us(r, TORCH) is not None for r in rows.values())
+    have_peer = any(us(r, PEER) is not None for r in rows.values())
     cols = ['M', 'N', 'K', 'ours us'] + (['auto us'] if have_auto else []) + \
-        ['cuBLASLt us', 'torch cuBLAS us', 'Triton us', 'cuBLAS/ours', 'floor us']
+        ['cuBLASLt us', 'torch cuBLAS us', 'Triton us', 'cuBLAS/ours'] + \
+        (['ours in peers.py us', 'same process cuBLAS/ours'] if have_peer else []) + ['floor us']
     lines = [f'# GEMM timings: {card_line(header)}', '',
              'out[M,N] fp32 = x[M,K] bf16 · y[N,K]^T bf16. Per-call µs: a CUDA graph of calls cycling '
              'through inputs larger than 2x L2, median of '
@@ -135,7 +140,10 @@ def write_table(path, header, rows, groups):
              "cuBLASLt = gemmrt's cuBLASLt backend; torch cuBLAS and Triton from peers.py in the same run. "
              'cuBLAS/ours > 1: ours is faster'
              + ('' if have_torch else ' (torch cuBLAS missing: the ratio uses cuBLASLt)') + '. '
-             'floor = max(bytes / 3.35 TB/s, flops / 989 TFLOP/s).', '',
+             + ("ours in peers.py = the same kernels through gemmgen's torch op, timed in "
+                'the same process as torch cuBLAS (blocks A B B A); same process cuBLAS/ours = '
+                'torch cuBLAS / that. ' if have_peer else '')
+             + 'floor = max(bytes / 3.35 TB/s, flops / 989 TFLOP/s).', '',
              '| ' + ' | '.join(cols) + ' |',
              '|' + '|'.join('---:' for _ in cols) + '|']
     speedups = []
@@ -149,8 +157,12 @@ def write_table(path, header, rows, groups):
                 speedups.append(base / ours)
             cells = [str(key[0]), str(n), str(k), cell_text(row, OURS)] + \
                 ([cell_text(row, AUTO)] if have_auto else []) + \
-                [cell_text(row, LT), cell_text(row, TORCH), cell_text(row, TRITON), ratio,
-                 f"{row['floor_us']:.2f}" if isinstance(row.get('floor_us'), (int, float)) else '–']
+                [cell_text(row, LT), cell_text(row, TORCH), cell_text(row, TRITON), ratio]
+            if have_peer:
+                torch_us, peer_us = us(row, TORCH), us(row, PEER)
+                cells += [cell_text(row, PEER),
+                          f'{torch_us / peer_us:.2f}' if torch_us and peer_us else '–']
+            cells.append(f"{row['floor_us']:.2f}" if isinstance(row.get('floor_us'), (int, float)) else '–')
             lines.append('| ' + ' | '.join(cells) + ' |')
     if speedups:
         geo = math.exp(sum(math.log(s) for s in speedups) / len(speedups))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # gemm-check (fp64 reference, output poisoned, every element checked) on
-# the sweep bundles of out/sweep whose tag matches a pattern, at M values
+# the sweep bundles of out/sweep (or $SWEEP_DIR) whose tag matches a pattern, at M values
 # that are no multiple of any tile: sweeps time only the M they were asked
 # for, this covers the tails of a new schedule's configs.
 #   scripts/bench/sweep-check.sh 'p$' "1,7,129,1000,3001,16385" [NxK ...]
@@ -14,7 +14,7 @@ OUT=${OUT:-out/sweep-check}
 mkdir -p "$OUT"
 check=build-rt/tools/gemm-check/gemm-check
 status=0
-for dir in out/sweep/*/; do
+for dir in "${SWEEP_DIR:-out/sweep}"/*/; do
   nk=$(basename "$dir")
   if [ $# -gt 0 ] && [[ " $* " != *" $nk "* ]]; then continue; fi
   for b in "$dir"*/; do

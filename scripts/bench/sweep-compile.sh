@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Compiles one bundle per (N, K, tile configuration) for a tuning sweep:
-# out/sweep/<n>x<k>/<config-tag>/ plus out/sweep/<n>x<k>/shapes.json.
+# out/sweep/<n>x<k>/<config-tag>/ plus out/sweep/<n>x<k>/shapes.json
+# (SWEEP_DIR instead of out/sweep: several sweeps side by side).
 # scripts/bench/sweep-run.sh times them all on the GPU machine. The sweep
 # is how the analytic model of gemm-select-config is checked and adjusted.
 #   scripts/bench/sweep-compile.sh "384x7168 2048x4096" "1,16,64" 1-64
 # The grid: SWEEP_BM (default 64), SWEEP_BN (32 64 128), SWEEP_BK (64 128),
-# SWEEP_SPLIT (1 2 4 8), SWEEP_CM (cluster_m, 1), SWEEP_CN (cluster_n,
+# SWEEP_SPLIT (1 2 4 8) with SWEEP_REDUCTION (cluster; cluster_push: the
+# partials pushed into a buffer beside the ring, tag suffix push after the
+# split), SWEEP_CM (cluster_m, 1), SWEEP_CN (cluster_n,
 # 1) and SWEEP_STAGES (max: as many as one CTA's shared memory holds, up
 # to SWEEP_MAX_STAGES, default 8; half: as many as let two CTAs share an
 # SM; or a number) and
@@ -13,7 +16,7 @@
 # with at most 2 CTAs per cluster, tag suffix p) with SWEEP_RASTER
 # (along_n; along_m and grouped, tag suffixes pm and pg: persistent only);
 # SWEEP_KGROUPS (1; 2: two consumer warpgroups on alternate k-steps, tag
-# suffix kg2, only with block_m 64, no split-K, even stages; not persistent);
+# suffix kg2, only with block_m 64 and even stages; not persistent);
 # clusters larger than one
 # CTA only without split-K. Tags: m128n256k64s4x1
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
@@ -28,13 +31,14 @@ cd "$top"
 nks=${1:-"256x4096 384x7168 1024x7168 2048x4096"}
 ms=${2:-"1,16,64"}
 bucket=${3:-1-64}
-rm -rf out/sweep && mkdir -p out/sweep
+sweep=${SWEEP_DIR:-out/sweep}
+rm -rf "$sweep" && mkdir -p "$sweep"
 for spec in $nks; do
   nk=${spec%@*}; nk_ms=$ms
   [ "$spec" != "$nk" ] && nk_ms=${spec#*@}
   n=${nk%x*}; k=${nk#*x}
-  mkdir -p out/sweep/$nk
-  echo "{\"nk\": [[$n, $k]], \"m\": [$nk_ms]}" > out/sweep/$nk/shapes.json
+  mkdir -p "$sweep/$nk"
+  echo "{\"nk\": [[$n, $k]], \"m\": [$nk_ms]}" > "$sweep/$nk/shapes.json"
   for bm in ${SWEEP_BM:-64}; do
     for bn in ${SWEEP_BN:-32 64 128}; do
       for bk in ${SWEEP_BK:-64 128}; do
@@ -44,28 +48,42 @@ for spec in $nks; do
           # 232448: one CTA's opt-in limit; 116736: half an SM's 228 KiB
           # less the 1 KiB the hardware reserves per CTA. 1 KiB of each
           # goes to ring alignment, 16 bytes per stage to its barriers.
-          max) stages=$(( (232448 - 1024) / (stage + 16) )) ;;
-          half) stages=$(( (116736 - 1024 - 1024) / (stage + 16) )) ;;
+          max) limit=$(( 232448 - 1024 )) ;;
+          half) limit=$(( 116736 - 1024 - 1024 )) ;;
+          *) limit=$(( 232448 - 1024 )) ;;
+        esac
+        case $st in
+          max|half) stages=$(( limit / (stage + 16) )) ;;
           *) stages=$st ;;
         esac
         [ $stages -gt "${SWEEP_MAX_STAGES:-8}" ] && stages=${SWEEP_MAX_STAGES:-8}
         [ $stages -lt 2 ] && continue
         for split in ${SWEEP_SPLIT:-1 2 4 8}; do
           [ $(( 4 * bm * bn )) -gt $(( stages * stage )) ] && [ $split -gt 1 ] && continue
-          red=none; [ $split -gt 1 ] && red=cluster
+          for red in ${SWEEP_REDUCTION:-cluster}; do
+          [ $split -eq 1 ] && { [ $red = cluster ] || continue; red=none; }
+          st_red=$stages
+          if [ $red = cluster_push ]; then
+            # The push buffer comes on top of the ring: fewer stages fit.
+            push=$(( split * ((bn / 4 + split - 1) / split) * 2 * (bm / 64) * 128 * 4 ))
+            fit=$(( (limit - push) / (stage + 16) ))
+            [ $fit -lt $st_red ] && st_red=$fit
+            [ $st_red -lt 2 ] && continue
+          fi
           for cm in ${SWEEP_CM:-1}; do
           for cn in ${SWEEP_CN:-1}; do
           for sched in ${SWEEP_SCHEDULE:-warp_specialized}; do
           for raster in ${SWEEP_RASTER:-along_n}; do
           for kg in ${SWEEP_KGROUPS:-1}; do
             [ $(( cm * cn )) -gt 1 ] && [ $split -gt 1 ] && continue
-            st_kg=$stages
+            st_kg=$st_red
             if [ $kg -gt 1 ]; then
-              { [ $bm -ne 64 ] || [ $split -gt 1 ] || [ $sched = persistent ]; } && continue
+              { [ $bm -ne 64 ] || [ $sched = persistent ]; } && continue
               st_kg=$(( stages / kg * kg ))
             fi
             [ $raster != along_n ] && [ $sched != persistent ] && continue
             tag=m${bm}n${bn}k${bk}s${st_kg}x${split}
+            [ $red = cluster_push ] && tag=${tag}push
             [ $cm -gt 1 ] && tag=${tag}c${cm}
             [ $cn -gt 1 ] && tag=${tag}cn${cn}
             [ $kg -gt 1 ] && tag=${tag}kg${kg}
@@ -75,10 +93,11 @@ for spec in $nks; do
               [ $raster = along_m ] && tag=${tag}m
               [ $raster = grouped ] && tag=${tag}g
             fi
-            [ -d out/sweep/$nk/$tag ] && continue # max and half may agree
+            [ -d "$sweep/$nk/$tag" ] && continue # max and half may agree
             cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $st_kg, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = $raster, k_groups = $kg>"
-            build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o out/sweep/$nk/$tag ||
+            build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o "$sweep/$nk/$tag" ||
               echo "sweep-compile: $nk $tag did not compile (left out)" >&2
+          done
           done
           done
           done
@@ -90,4 +109,4 @@ for spec in $nks; do
     done
   done
 done
-find out/sweep -name manifest.json | wc -l
+find "$sweep" -name manifest.json | wc -l

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Times every bundle of out/sweep (scripts/bench/sweep-compile.sh) with
+# Times every bundle of out/sweep (or $SWEEP_DIR; scripts/bench/sweep-compile.sh) with
 # gemm-bench (generated backend, each result checked against fp64) and
 # writes one line per (config, M) to $OUT/sweep.csv.
 set -uo pipefail
@@ -9,7 +9,7 @@ OUT=${OUT:-out/sweep-results}
 mkdir -p "$OUT"
 bench=build-rt/tools/gemm-bench/gemm-bench
 echo "nk,config,M,us,relerr" > "$OUT/sweep.csv"
-for dir in out/sweep/*/; do
+for dir in "${SWEEP_DIR:-out/sweep}"/*/; do
   nk=$(basename "$dir")
   for b in "$dir"*/; do
     tag=$(basename "$b")

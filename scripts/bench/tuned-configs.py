@@ -8,8 +8,9 @@ from config sweeps (scripts/bench/sweep-run.sh CSVs: nk,config,M,us,relerr).
 
 Every measurement goes in (gemm-compile picks per M bucket); rows whose
 check failed (relerr above 2e-5 or missing) are left out. The config tags
-of sweep-compile.sh (m128n256k64s4x1c2cn2; p: persistent, pm and pg: its
-along_m and grouped rasters; kg2: two k-groups) become #gemm.config text.
+of sweep-compile.sh (m128n256k64s4x1c2cn2; push after the split: the
+cluster_push reduction; p: persistent, pm and pg: its along_m and grouped
+rasters; kg2: two k-groups) become #gemm.config text.
 """
 import argparse
 import csv
@@ -19,17 +20,17 @@ import sys
 
 
 def config_text(tag):
-    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(?:c(\d+))?(?:cn(\d+))?(p([mg])?)?(?:kg(\d+))?", tag)
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(p([mg])?)?(?:kg(\d+))?", tag)
     if not g:
         sys.exit(f"error: config tag '{tag}' is not of sweep-compile.sh's form")
     bm, bn, bk, stages, split = (int(x) for x in g.groups()[:5])
-    cm = int(g.group(6) or 1)
-    cn = int(g.group(7) or 1)
-    red = "cluster" if split > 1 else "none"
-    sched = "persistent" if g.group(8) else "warp_specialized"
-    raster = {None: "along_n", "m": "along_m", "g": "grouped"}[g.group(9)]
+    cm = int(g.group(7) or 1)
+    cn = int(g.group(8) or 1)
+    red = ("cluster_push" if g.group(6) else "cluster") if split > 1 else "none"
+    sched = "persistent" if g.group(9) else "warp_specialized"
+    raster = {None: "along_n", "m": "along_m", "g": "grouped"}[g.group(10)]
     # k_groups = 1 is the default: gemm-opt prints it only when not 1.
-    kg = int(g.group(10) or 1)
+    kg = int(g.group(11) or 1)
     groups = f", k_groups = {kg}" if kg != 1 else ""
     return (f"#gemm.config<block_m = {bm}, block_n = {bn}, block_k = {bk}, "
             f"stages = {stages}, schedule = {sched}, split_k = {split}, "

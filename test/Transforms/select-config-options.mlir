@@ -30,9 +30,9 @@ func.func @static_large(%x: memref<16384x4096xbf16>, %y: memref<4096x4096xbf16>,
 // With 132 SMs a small tile split 8 ways keeps more SMs busy; with 16 SMs
 // a larger tile split fewer ways wins.
 // CHECK-LABEL: func.func @unbounded
-// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster,
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push,
 // SMALL-LABEL: func.func @unbounded
-// SMALL: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 4, reduction = cluster,
+// SMALL: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 4, reduction = cluster_push,
 func.func @unbounded(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>)
   return

@@ -7,43 +7,43 @@
 // justify the new choice (docs/perf).
 
 // CHECK-LABEL: func.func @n256_k4096_m1_64
-// CHECK: config = #gemm.config<block_m = 64, block_n = 32, block_k = 128, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 32, block_k = 128, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n256_k4096_m1_64(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 1, 64>}
   return
 }
 // CHECK-LABEL: func.func @n256_k4096_m65_128
-// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 6, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n256_k4096_m65_128(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 65, 128>}
   return
 }
 // CHECK-LABEL: func.func @n256_k4096_m129_256
-// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n256_k4096_m129_256(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 129, 256>}
   return
 }
 // CHECK-LABEL: func.func @n256_k4096_m257_512
-// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n256_k4096_m257_512(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 257, 512>}
   return
 }
 // CHECK-LABEL: func.func @n256_k4096_m513_1024
-// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 6, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n256_k4096_m513_1024(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 513, 1024>}
   return
 }
 // CHECK-LABEL: func.func @n256_k4096_m1025_2048
-// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n256_k4096_m1025_2048(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 1025, 2048>}
   return
 }
 // CHECK-LABEL: func.func @n256_k4096_m2049_4096
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n256_k4096_m2049_4096(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 2049, 4096>}
   return
@@ -61,19 +61,19 @@ func.func @n256_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf1
   return
 }
 // CHECK-LABEL: func.func @n512_k4096_m1_64
-// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 6, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n512_k4096_m1_64(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1, 64>}
   return
 }
 // CHECK-LABEL: func.func @n512_k4096_m65_128
-// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n512_k4096_m65_128(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 65, 128>}
   return
 }
 // CHECK-LABEL: func.func @n512_k4096_m129_256
-// CHECK: config = #gemm.config<block_m = 64, block_n = 192, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n512_k4096_m129_256(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 129, 256>}
   return
@@ -85,13 +85,13 @@ func.func @n512_k4096_m257_512(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16
   return
 }
 // CHECK-LABEL: func.func @n512_k4096_m513_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n512_k4096_m513_1024(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 513, 1024>}
   return
 }
 // CHECK-LABEL: func.func @n512_k4096_m1025_2048
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n512_k4096_m1025_2048(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1025, 2048>}
   return
@@ -115,13 +115,13 @@ func.func @n512_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf1
   return
 }
 // CHECK-LABEL: func.func @n1024_k4096_m1_64
-// CHECK: config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n1024_k4096_m1_64(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1, 64>}
   return
 }
 // CHECK-LABEL: func.func @n1024_k4096_m65_128
-// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n1024_k4096_m65_128(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 65, 128>}
   return
@@ -139,7 +139,7 @@ func.func @n1024_k4096_m257_512(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf
   return
 }
 // CHECK-LABEL: func.func @n1024_k4096_m513_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n1024_k4096_m513_1024(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 513, 1024>}
   return
@@ -169,7 +169,7 @@ func.func @n1024_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<1024x4096xb
   return
 }
 // CHECK-LABEL: func.func @n2048_k4096_m1_64
-// CHECK: config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n2048_k4096_m1_64(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1, 64>}
   return
@@ -187,7 +187,7 @@ func.func @n2048_k4096_m129_256(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf
   return
 }
 // CHECK-LABEL: func.func @n2048_k4096_m257_512
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n2048_k4096_m257_512(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 257, 512>}
   return
@@ -223,37 +223,37 @@ func.func @n2048_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<2048x4096xb
   return
 }
 // CHECK-LABEL: func.func @n384_k7168_m1_64
-// CHECK: config = #gemm.config<block_m = 64, block_n = 32, block_k = 128, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 32, block_k = 128, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n384_k7168_m1_64(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 1, 64>}
   return
 }
 // CHECK-LABEL: func.func @n384_k7168_m65_128
-// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 6, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n384_k7168_m65_128(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 65, 128>}
   return
 }
 // CHECK-LABEL: func.func @n384_k7168_m129_256
-// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n384_k7168_m129_256(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 129, 256>}
   return
 }
 // CHECK-LABEL: func.func @n384_k7168_m257_512
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n384_k7168_m257_512(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 257, 512>}
   return
 }
 // CHECK-LABEL: func.func @n384_k7168_m513_1024
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n384_k7168_m513_1024(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 513, 1024>}
   return
 }
 // CHECK-LABEL: func.func @n384_k7168_m1025_2048
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 4, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n384_k7168_m1025_2048(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 1025, 2048>}
   return
@@ -277,19 +277,19 @@ func.func @n384_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf1
   return
 }
 // CHECK-LABEL: func.func @n512_k7168_m1_64
-// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 64, block_k = 128, stages = 6, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n512_k7168_m1_64(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1, 64>}
   return
 }
 // CHECK-LABEL: func.func @n512_k7168_m65_128
-// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n512_k7168_m65_128(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 65, 128>}
   return
 }
 // CHECK-LABEL: func.func @n512_k7168_m129_256
-// CHECK: config = #gemm.config<block_m = 64, block_n = 192, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n512_k7168_m129_256(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 129, 256>}
   return
@@ -331,13 +331,13 @@ func.func @n512_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf1
   return
 }
 // CHECK-LABEL: func.func @n1024_k7168_m1_64
-// CHECK: config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n1024_k7168_m1_64(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1, 64>}
   return
 }
 // CHECK-LABEL: func.func @n1024_k7168_m65_128
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 8, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n1024_k7168_m65_128(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 65, 128>}
   return
@@ -385,7 +385,7 @@ func.func @n1024_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<1024x7168xb
   return
 }
 // CHECK-LABEL: func.func @n2048_k7168_m1_64
-// CHECK: config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n2048_k7168_m1_64(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1, 64>}
   return
@@ -403,7 +403,7 @@ func.func @n2048_k7168_m129_256(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf
   return
 }
 // CHECK-LABEL: func.func @n2048_k7168_m257_512
-// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>
+// CHECK: config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
 func.func @n2048_k7168_m257_512(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 257, 512>}
   return

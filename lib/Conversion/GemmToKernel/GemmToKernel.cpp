@@ -37,14 +37,15 @@ static std::string attrToString(Attribute attr) {
 LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   std::optional<ConfigAttr> config = op.getConfig();
   if (!config)
-    return op.emitOpError(
-        "has no #gemm.config; run gemm-select-config first");
+    return op.emitOpError("has no #gemm.config; run gemm-select-config first");
   if (config->getSplitK() != 1 &&
-      config->getReduction() != ReductionKind::Cluster)
+      config->getReduction() != ReductionKind::Cluster &&
+      config->getReduction() != ReductionKind::ClusterPush)
     return op.emitOpError()
            << "split_k reduction '"
            << stringifyReductionKind(config->getReduction())
-           << "' is not supported by gemm-to-kernel yet (use 'cluster')";
+           << "' is not supported by gemm-to-kernel yet (use 'cluster' or "
+              "'cluster_push')";
   // cluster_n > 1: the CTAs of a cluster along N share one x tile, each
   // loading block_m / cluster_n rows (the verifier keeps split-K out of
   // such clusters, and block_m / cluster_n is whole 8-row swizzle atoms
@@ -60,17 +61,20 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
       return op.emitOpError()
              << "cluster_m = " << cm << " needs block_n to be a multiple of "
              << 8 * cm << " (each CTA multicasts block_n / cluster_m rows "
-             << "of y, whole 8-row swizzle atoms), got "
-             << config->getBlockN();
+             << "of y, whole 8-row swizzle atoms), got " << config->getBlockN();
   }
   if (int64_t groups = config->getKGroups(); groups > 1) {
+    // Every group of every split rank needs a k-step (the first is emitted
+    // before the loop); the smallest rank share is floor(k tiles / split_k).
     int64_t kTiles =
         (op.getK() + config->getBlockK() - 1) / config->getBlockK();
-    if (kTiles < groups)
+    if (kTiles / config->getSplitK() < groups)
       return op.emitOpError()
-             << "k_groups = " << groups << " needs K to span at least "
-             << groups << " steps of block_k = " << config->getBlockK()
-             << ", got K = " << op.getK();
+             << "k_groups = " << groups << " needs every split_k share of K"
+             << " to span at least " << groups
+             << " steps of block_k = " << config->getBlockK()
+             << ", got K = " << op.getK()
+             << " and split_k = " << config->getSplitK();
   }
   auto func = op->getParentOfType<FunctionOpInterface>();
   if (!func)
@@ -80,8 +84,8 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   ModuleOp module = getOperation();
   OpBuilder builder(module.getBodyRegion());
   builder.setInsertionPointToEnd(module.getBody());
-  auto gpuModule = gpu::GPUModuleOp::create(builder, op.getLoc(),
-                                            (name + "_kernels").str());
+  auto gpuModule =
+      gpu::GPUModuleOp::create(builder, op.getLoc(), (name + "_kernels").str());
   builder.setInsertionPointToStart(gpuModule.getBody());
 
   std::string kernelName = ("gemm_" + name).str();

@@ -55,6 +55,7 @@ public:
     kGroups = config.getKGroups();
     consumers = rowGroups * kGroups;
     splitK = config.getSplitK();
+    push = config.getReduction() == ReductionKind::ClusterPush;
     persistent = config.getSchedule() == ScheduleKind::Persistent;
     clusterM = config.getClusterM();
     clusterN = config.getClusterN();
@@ -75,14 +76,15 @@ private:
   Value cI64(int64_t v) { return arith::ConstantIntOp::create(b, v, 64); }
 
   MemRefType chunkType(int64_t rows) {
-    return MemRefType::get({rows, 64}, b.getBF16Type(), MemRefLayoutAttrInterface(),
-                           workgroup);
+    return MemRefType::get({rows, 64}, b.getBF16Type(),
+                           MemRefLayoutAttrInterface(), workgroup);
   }
   nvgpu::TensorMapDescriptorType descType(int64_t rows) {
     // The descriptor's box: rows x 64 bf16 (128 bytes), 128-byte swizzle,
     // zero fill out of bounds.
-    auto box = MemRefType::get({rows, 64}, b.getBF16Type(),
-                               MemRefLayoutAttrInterface(), b.getI64IntegerAttr(3));
+    auto box =
+        MemRefType::get({rows, 64}, b.getBF16Type(),
+                        MemRefLayoutAttrInterface(), b.getI64IntegerAttr(3));
     return nvgpu::TensorMapDescriptorType::get(
         ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
         nvgpu::TensorMapL2PromoKind::L2PROMO_256B,
@@ -118,8 +120,8 @@ private:
     Value a64 = arith::IndexCastOp::create(b, b.getI64Type(), addr);
     Value masked = arith::AndIOp::create(b, a64, cI64(0x3FFFF));
     Value start = arith::ShRUIOp::create(b, masked, cI64(4));
-    const int64_t hi = (int64_t(1) << 62) | (int64_t(1024 >> 4) << 32) |
-                       (int64_t(1) << 16);
+    const int64_t hi =
+        (int64_t(1) << 62) | (int64_t(1024 >> 4) << 32) | (int64_t(1) << 16);
     return arith::OrIOp::create(b, start, cI64(hi));
   }
 
@@ -185,8 +187,9 @@ private:
   /// memory, in group order); returns the sum in group 0, null elsewhere.
   Value buildGroupSum(Value acc, Value ltid, int64_t group);
   /// bar.sync `id` over `threads` threads (the consumer warpgroups: the
-  /// producer never joins a named barrier).
-  void namedBarrier(int64_t id, int64_t threads);
+  /// producer never joins a named barrier); `aligned = false` where the
+  /// threads reach it from different instructions (barrier.sync).
+  void namedBarrier(int64_t id, int64_t threads, bool aligned = true);
   /// A shared-memory pointer to the ring's first byte: the fp32 scratch of
   /// the reductions, which reuse the ring once the main loop is done.
   Value ringPtr();
@@ -204,6 +207,13 @@ private:
   void storeMasked(Value col, Value off, Value rowOkV, Value e0, Value e1);
   void buildEpilogue(Value acc);
   void buildClusterReduction(Value acc, Value cw, Value ltid);
+  void buildClusterPushReduction(Value acc, Value cw, Value ltid);
+  /// Whether warp ltid / 32 of consumer warpgroup cw holds any row below M:
+  /// a warp of the m64nN fragment holds 16 rows, so at small M most warps
+  /// of a tile have nothing to reduce or store (uniform in the warp).
+  Value warpHasRows(Value cw, Value ltid);
+  /// Builds `body` under `scf.if cond`.
+  void buildIf(Value cond, function_ref<void()> body);
 
   ImplicitLocOpBuilder &b;
   MLIRContext *ctx;
@@ -213,6 +223,8 @@ private:
   // g takes ring steps g, g + kGroups, ...; consumers = rowGroups * kGroups.
   int64_t rowGroups, kGroups;
   int64_t splitK;
+  // Split-K partials go to their owners by remote stores (cluster_push).
+  bool push = false;
   bool persistent;
   // CTAs along M and N per cluster; the rows of y (x) each CTA loads and
   // multicasts to the others of its cluster column (row).
@@ -312,6 +324,12 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
     NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
   } else {
     gpu::BarrierOp::create(b);
+  }
+  if (splitK > 1 && push) {
+    // A CTA may write into another's shared memory only once that CTA has
+    // started: every thread arrives here and the pushing threads wait on
+    // this phase just before their first remote store, long after.
+    NVVM::ClusterArriveRelaxedOp::create(b, b.getUnitAttr());
   }
   // Nothing before this point touches global memory (the descriptors are
   // kernel parameters): wait for the previous grid here, once the barriers
@@ -449,8 +467,8 @@ void WarpSpecializedBuilder::buildProducerTile(Value base) {
   auto [s, parity] = slotAndParity(arith::AddIOp::create(b, base, kt));
   // Wait until the consumers released the slot (the first round passes: a
   // fresh barrier has completed the phase before phase 0).
-  Value notParity = arith::XOrIOp::create(
-      b, parity, arith::ConstantIntOp::create(b, 1, 1));
+  Value notParity =
+      arith::XOrIOp::create(b, parity, arith::ConstantIntOp::create(b, 1, 1));
   Value ticks = cIdx(10000000);
   nvgpu::MBarrierTryWaitParityOp::create(b, empty, notParity, ticks, s);
   int64_t txBytes = (blockM + blockN) * blockK * 2;
@@ -472,8 +490,8 @@ void WarpSpecializedBuilder::buildProducerTile(Value base) {
             b, b.getI16Type(),
             arith::MulIOp::create(b, clusterY, cIdx(clusterN))));
   nvgpu::MBarrierArriveExpectTxOp::create(b, full, cIdx(txBytes), s, Value());
-  Value kBase = arith::MulIOp::create(
-      b, arith::AddIOp::create(b, kBegin, kt), cIdx(blockK));
+  Value kBase = arith::MulIOp::create(b, arith::AddIOp::create(b, kBegin, kt),
+                                      cIdx(blockK));
   for (int64_t j = 0; j < chunks; ++j) {
     Value kc = arith::AddIOp::create(b, kBase, cIdx(j * 64));
     // This CTA's slice of the x tile goes to the same place in every CTA of
@@ -567,9 +585,15 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
                   b, arith::MulIOp::create(b, j, cIdx(kGroups)), cIdx(group));
     return arith::AddIOp::create(b, base, own);
   };
-  // This warpgroup's k-steps: all of kCount, or its share of the k-groups'.
-  Value steps =
-      kGroups == 1 ? kCount : cIdx((kTiles - group + kGroups - 1) / kGroups);
+  // This warpgroup's k-steps: all of kCount, or its share of the k-groups'
+  // (ceil((kCount - group) / kGroups); kCount varies by split rank).
+  Value steps = kCount;
+  if (kGroups > 1 && splitK == 1)
+    steps = cIdx((kTiles - group + kGroups - 1) / kGroups);
+  else if (kGroups > 1)
+    steps = arith::DivUIOp::create(
+        b, arith::AddIOp::create(b, kCount, cIdx(kGroups - 1 - group)),
+        cIdx(kGroups));
 
   // One k-step: wait for the slot, issue its wgmma group, keep one group in
   // flight. The first step starts from scale-d = 0 on an undefined
@@ -644,8 +668,27 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
   buildFragmentPositions(cw, ltid);
   if (splitK == 1)
     buildEpilogue(acc);
+  else if (push)
+    buildClusterPushReduction(acc, cw, ltid);
   else
     buildClusterReduction(acc, cw, ltid);
+}
+
+Value WarpSpecializedBuilder::warpHasRows(Value cw, Value ltid) {
+  Value warp = arith::DivUIOp::create(b, ltid, cIdx(32));
+  Value firstRow = arith::AddIOp::create(
+      b, m0,
+      arith::AddIOp::create(b, arith::MulIOp::create(b, cw, cIdx(64)),
+                            arith::MulIOp::create(b, warp, cIdx(16))));
+  Value m = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, firstRow, m);
+}
+
+void WarpSpecializedBuilder::buildIf(Value cond, function_ref<void()> body) {
+  auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  body();
 }
 
 Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
@@ -662,32 +705,66 @@ Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
                                        cI64(((g - 1) * blockN / 2 + i) * 128)));
   };
   // Named barrier 2 over all consumer warpgroups: once for the ring to be
-  // free, once for the partials to be there.
-  auto consumersBarrier = [&] { namedBarrier(2, consumers * 128); };
+  // free, once for the partials to be there. Each group reaches it from
+  // its own branch (its own copy of the code), so not bar.sync: .aligned
+  // would require one instruction for all (compute-sanitizer synccheck
+  // reports "divergent threads" against it).
+  auto consumersBarrier = [&] {
+    namedBarrier(2, consumers * 128, /*aligned=*/false);
+  };
   consumersBarrier();
+  // Warps without rows below M neither park nor add: their sums are never
+  // stored (the groups' warps w hold the same rows).
+  Value live = warpHasRows(cIdx(0), ltid);
   if (group != 0) {
-    for (int64_t i = 0; i < blockN / 2; ++i)
-      LLVM::StoreOp::create(b, LLVM::ExtractValueOp::create(b, acc, i),
-                            slot(group, i), /*alignment=*/4);
+    buildIf(live, [&] {
+      for (int64_t i = 0; i < blockN / 2; ++i)
+        LLVM::StoreOp::create(b, LLVM::ExtractValueOp::create(b, acc, i),
+                              slot(group, i), /*alignment=*/4);
+    });
     consumersBarrier();
     return Value();
   }
   consumersBarrier();
   // Group 0's sum, then group 1's, ...: the same order on every run.
-  for (int64_t i = 0; i < blockN / 2; ++i) {
-    Value sum = LLVM::ExtractValueOp::create(b, acc, i);
-    for (int64_t g = 1; g < kGroups; ++g)
-      sum = arith::AddFOp::create(
-          b, sum, LLVM::LoadOp::create(b, f32, slot(g, i), /*alignment=*/4));
-    acc = LLVM::InsertValueOp::create(b, acc, sum, i);
+  auto sumIf = scf::IfOp::create(b, acc.getType(), live,
+                                 /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(sumIf.thenBlock());
+    Value sumAcc = acc;
+    for (int64_t i = 0; i < blockN / 2; ++i) {
+      Value sum = LLVM::ExtractValueOp::create(b, sumAcc, i);
+      for (int64_t g = 1; g < kGroups; ++g)
+        sum = arith::AddFOp::create(
+            b, sum, LLVM::LoadOp::create(b, f32, slot(g, i), /*alignment=*/4));
+      sumAcc = LLVM::InsertValueOp::create(b, sumAcc, sum, i);
+    }
+    scf::YieldOp::create(b, sumAcc);
+    b.setInsertionPointToStart(sumIf.elseBlock());
+    scf::YieldOp::create(b, acc);
   }
-  return acc;
+  return sumIf.getResult(0);
 }
 
-void WarpSpecializedBuilder::namedBarrier(int64_t id, int64_t threads) {
-  NVVM::BarrierOp::create(b, Type(), arith::ConstantIntOp::create(b, id, 32),
-                          arith::ConstantIntOp::create(b, threads, 32), nullptr,
-                          Value());
+void WarpSpecializedBuilder::namedBarrier(int64_t id, int64_t threads,
+                                          bool aligned) {
+  Value idV = arith::ConstantIntOp::create(b, id, 32);
+  Value count = arith::ConstantIntOp::create(b, threads, 32);
+  if (aligned) {
+    NVVM::BarrierOp::create(b, Type(), idV, count, nullptr, Value());
+    return;
+  }
+  // nvvm.barrier is always bar.sync (.aligned: every participating thread
+  // at the same instruction); barrier.sync lets the warps arrive from
+  // different code. The memory clobber keeps shared-memory accesses on
+  // their side of it, as the intrinsic's semantics do.
+  LLVM::InlineAsmOp::create(b, TypeRange(), ValueRange{idV, count},
+                            "barrier.sync $0, $1;", "r,r,~{memory}",
+                            /*has_side_effects=*/true,
+                            /*is_align_stack=*/false,
+                            LLVM::tailcallkind::TailCallKind::None,
+                            LLVM::AsmDialectAttr(), ArrayAttr());
 }
 
 Value WarpSpecializedBuilder::ringPtr() {
@@ -738,8 +815,8 @@ void WarpSpecializedBuilder::storePairAt(Value p, Value e0, Value e1,
                                          Value valid) {
   // storePair for a pair index known only at run time: the row half and
   // the column come from p.
-  Value odd = arith::IndexCastOp::create(
-      b, b.getI1Type(), arith::RemUIOp::create(b, p, cIdx(2)));
+  Value odd = arith::IndexCastOp::create(b, b.getI1Type(),
+                                         arith::RemUIOp::create(b, p, cIdx(2)));
   Value rowOkP = arith::SelectOp::create(b, odd, rowOk[1], rowOk[0]);
   Value rowOffP = arith::SelectOp::create(b, odd, rowOff[1], rowOff[0]);
   Value col = arith::AddIOp::create(
@@ -802,8 +879,8 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   // 0, 1, ..., split_k - 1 in that order (a fixed order: the result is
   // the same bits on every run) and stores them.
   Type f32 = b.getF32Type();
-  Type i32 = b.getI32Type();
-  int64_t consumerThreads = consumers * 128;
+  // With k-groups only group 0 is left here (it holds the CTA's sum).
+  int64_t consumerThreads = rowGroups * 128;
   auto clusterPtr = LLVM::LLVMPointerType::get(ctx, 7);
 
   // All consumers are past their main loops: no wgmma reads the ring any
@@ -811,17 +888,22 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   namedBarrier(1, consumerThreads);
   // Slot of value i of this thread: [i][thread], so that a warp's accesses
   // are consecutive words.
-  Value thread = arith::AddIOp::create(
-      b, arith::MulIOp::create(b, cw, cIdx(128)), ltid);
+  Value thread =
+      arith::AddIOp::create(b, arith::MulIOp::create(b, cw, cIdx(128)), ltid);
   Value basePtr = ringPtr();
   Value thread64 = arith::IndexCastOp::create(b, b.getI64Type(), thread);
   auto slot = [&](int64_t i) {
     return scratchWord(
         basePtr, arith::AddIOp::create(b, thread64, cI64(i * consumerThreads)));
   };
-  for (int64_t i = 0; i < blockN / 2; ++i)
-    LLVM::StoreOp::create(b, LLVM::ExtractValueOp::create(b, acc, i), slot(i),
-                          /*alignment=*/4);
+  // Warps without rows below M skip the reduction (the same warp of every
+  // rank holds the same rows); all threads still take the barriers.
+  Value live = warpHasRows(cw, ltid);
+  buildIf(live, [&] {
+    for (int64_t i = 0; i < blockN / 2; ++i)
+      LLVM::StoreOp::create(b, LLVM::ExtractValueOp::create(b, acc, i), slot(i),
+                            /*alignment=*/4);
+  });
   // Release the partials to the cluster, acquire everyone else's.
   NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
   NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
@@ -846,38 +928,122 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
     Value p, valid;
     SmallVector<Value> parts[2];
   };
-  SmallVector<Owned> owned(perRank);
-  for (int64_t j = 0; j < perRank; ++j) {
-    Owned &o = owned[j];
-    o.p = arith::AddIOp::create(b, splitRank, cIdx(j * splitK));
-    // A pair past the tile (pairs % split_k != 0) reads the last pair and
-    // stores nothing.
-    o.valid = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, o.p,
-                                    cIdx(pairs));
-    Value pc = arith::MinUIOp::create(b, o.p, cIdx(pairs - 1));
-    for (int64_t e = 0; e < 2; ++e) {
-      Value local = slotAt(arith::AddIOp::create(
-          b, arith::MulIOp::create(b, pc, cIdx(2)), cIdx(e)));
-      for (int64_t r = 0; r < splitK; ++r) {
-        Value remote = NVVM::MapaOp::create(b, clusterPtr, local, ranks[r]);
-        o.parts[e].push_back(
-            LLVM::LoadOp::create(b, f32, remote, /*alignment=*/4));
+  buildIf(live, [&] {
+    SmallVector<Owned> owned(perRank);
+    for (int64_t j = 0; j < perRank; ++j) {
+      Owned &o = owned[j];
+      o.p = arith::AddIOp::create(b, splitRank, cIdx(j * splitK));
+      // A pair past the tile (pairs % split_k != 0) reads the last pair and
+      // stores nothing.
+      o.valid =
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, o.p, cIdx(pairs));
+      Value pc = arith::MinUIOp::create(b, o.p, cIdx(pairs - 1));
+      for (int64_t e = 0; e < 2; ++e) {
+        Value local = slotAt(arith::AddIOp::create(
+            b, arith::MulIOp::create(b, pc, cIdx(2)), cIdx(e)));
+        for (int64_t r = 0; r < splitK; ++r) {
+          Value remote = NVVM::MapaOp::create(b, clusterPtr, local, ranks[r]);
+          o.parts[e].push_back(
+              LLVM::LoadOp::create(b, f32, remote, /*alignment=*/4));
+        }
       }
     }
-  }
-  (void)i32;
-  for (Owned &o : owned) {
-    Value sums[2];
-    for (int64_t e = 0; e < 2; ++e) {
-      sums[e] = o.parts[e][0];
-      for (int64_t r = 1; r < splitK; ++r)
-        sums[e] = arith::AddFOp::create(b, sums[e], o.parts[e][r]);
+    for (Owned &o : owned) {
+      Value sums[2];
+      for (int64_t e = 0; e < 2; ++e) {
+        sums[e] = o.parts[e][0];
+        for (int64_t r = 1; r < splitK; ++r)
+          sums[e] = arith::AddFOp::create(b, sums[e], o.parts[e][r]);
+      }
+      storePairAt(o.p, sums[0], sums[1], o.valid);
     }
-    storePairAt(o.p, sums[0], sums[1], o.valid);
-  }
+  });
   // Keep this CTA's shared memory alive until every rank has read it.
   NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
   NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
+}
+
+void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
+                                                       Value ltid) {
+  // Split-K by remote stores: owner r sums the register pairs
+  // p = r, r + split_k, ... as in buildClusterReduction (the same ranks in
+  // the same order: the same bits), but every rank stores its values of
+  // those pairs straight into the owner's push buffer (beside the ring, so
+  // they may land while the owner still computes). Stores do not wait for
+  // a reply, and one cluster barrier separates them from the owner's local
+  // sums, where the pull form has remote loads and two barriers.
+  // Buffer word of (rank s, owned pair j, element e, thread t):
+  // ((s * perOwner + j) * 2 + e) * threads + t.
+  Type f32 = b.getF32Type();
+  // With k-groups only group 0 is left here (it holds the CTA's sum).
+  int64_t threads = rowGroups * 128;
+  int64_t pairs = blockN / 4;
+  int64_t perOwner = (pairs + splitK - 1) / splitK;
+  auto clusterPtr = LLVM::LLVMPointerType::get(ctx, 7);
+  Value thread =
+      arith::AddIOp::create(b, arith::MulIOp::create(b, cw, cIdx(128)), ltid);
+  Value thread64 = arith::IndexCastOp::create(b, b.getI64Type(), thread);
+  // The buffer starts where the ring ends (1 KiB-aligned ring start).
+  Value bufferBase = LLVM::GEPOp::create(
+      b, LLVM::LLVMPointerType::get(ctx, 3), b.getI8Type(), ringPtr(),
+      ValueRange{cI64(stages * (blockM + blockN) * blockK * 2)});
+  auto word = [&](Value rank, int64_t j, int64_t e) {
+    Value rank64 = arith::IndexCastOp::create(b, b.getI64Type(), rank);
+    Value index = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(
+            b,
+            arith::AddIOp::create(
+                b, arith::MulIOp::create(b, rank64, cI64(2 * perOwner)),
+                cI64(2 * j + e)),
+            cI64(threads)),
+        thread64);
+    return scratchWord(bufferBase, index);
+  };
+  Value live = warpHasRows(cw, ltid);
+  // Every rank has started (the relaxed arrival after set-up): its shared
+  // memory may be written.
+  NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
+  buildIf(live, [&] {
+    for (int64_t r = 0; r < splitK; ++r) {
+      Value rank32 = arith::ConstantIntOp::create(b, r, 32);
+      for (int64_t j = 0; j < perOwner; ++j) {
+        int64_t p = r + j * splitK;
+        if (p >= pairs)
+          continue;
+        for (int64_t e = 0; e < 2; ++e) {
+          Value remote = NVVM::MapaOp::create(b, clusterPtr,
+                                              word(splitRank, j, e), rank32);
+          LLVM::StoreOp::create(b,
+                                LLVM::ExtractValueOp::create(b, acc, 2 * p + e),
+                                remote, /*alignment=*/4);
+        }
+      }
+    }
+  });
+  // Release this rank's stores, acquire the others': after this no CTA
+  // touches another's shared memory, so none waits for the others to exit.
+  NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
+  NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
+  buildIf(live, [&] {
+    for (int64_t j = 0; j < perOwner; ++j) {
+      Value p = arith::AddIOp::create(b, splitRank, cIdx(j * splitK));
+      // Past the tile (pairs % split_k != 0): nothing was pushed there and
+      // nothing is stored.
+      Value valid =
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p, cIdx(pairs));
+      Value sums[2];
+      for (int64_t e = 0; e < 2; ++e) {
+        for (int64_t r = 0; r < splitK; ++r) {
+          Value part = LLVM::LoadOp::create(b, f32, word(cIdx(r), j, e),
+                                            /*alignment=*/4);
+          sums[e] =
+              r ? arith::AddFOp::create(b, sums[e], part).getResult() : part;
+        }
+      }
+      storePairAt(p, sums[0], sums[1], valid);
+    }
+  });
 }
 
 FailureOr<gpu::GPUFuncOp>
@@ -941,7 +1107,8 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   requires.append("y_align_bytes", b.getI64IntegerAttr(16));
   requires.append("out_align_bytes",
                   b.getI64IntegerAttr(op.getN() % 2 == 0 ? 8 : 4));
-  requires.append("ldc_multiple", b.getI64IntegerAttr(op.getN() % 2 == 0 ? 2 : 1));
+  requires.append("ldc_multiple",
+                  b.getI64IntegerAttr(op.getN() % 2 == 0 ? 2 : 1));
   info.append("requires", requires.getDictionary(ctx));
   return func;
 }

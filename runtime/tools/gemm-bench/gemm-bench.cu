@@ -17,7 +17,7 @@
 //     the cycle repeated until R >= 8), replayed once untimed, then timed
 //     over --replays replays with CUDA events; per-call time = median replay
 //     time / R. The backends of a shape take turns in blocks of replays,
-//     A B A B (--order blocked), or replay by replay (--order interleaved;
+//     A B B A (--order blocked), or replay by replay (--order interleaved;
 //     see timeReplays for why blocked is the default).
 //
 // Before it is timed, every backend's result on set 0 (output poisoned with
@@ -722,11 +722,13 @@ Cell benchBackend(gemmrt_runtime *rt, gemmrt_policy policy, const Shape &s,
 }
 
 /// 4. Timed replays, in one of two orders.
-///  * blocked (default): each backend alone for a block of replays, A B A
-///    B, each block after untimed warm-up replays (for at least --warmup-ms
+///  * blocked (default): each backend alone for a block of replays, A B B
+///    A, each block after untimed warm-up replays (for at least --warmup-ms
 ///    or 25 replays, whichever is shorter): each figure comes from runs of
 ///    that backend back to back in its own steady state, as peers.py times
-///    torch, and the second pair of blocks cancels drift between A and B.
+///    torch, and the reversed second round cancels drift between A and B
+///    (under the power cap the GPU slows over seconds of load: with A B A B
+///    the second backend read up to 10% slower at M = 16384).
 ///  * interleaved: replay r of every backend before replay r + 1 of any.
 /// On an H100 under its power cap, interleaving two backends read both
 /// 6-14% slower at the compute-bound M = 16384 shapes than either alone
@@ -753,10 +755,13 @@ void timeReplays(std::vector<Cell *> cells, std::vector<GraphGuard *> graphs,
       for (size_t i = 0; i < cells.size(); ++i)
         replay(i, true);
   } else {
-    // Two blocks per backend; the first takes the odd replay.
+    // Two blocks per backend; the first takes the odd replay. The second
+    // round runs the backends in reverse order.
     int firstBlock = (replays + 1) / 2;
-    for (int block : {firstBlock, replays - firstBlock})
-      for (size_t i = 0; i < cells.size() && block > 0; ++i) {
+    for (int round = 0; round < 2; ++round) {
+      int block = round == 0 ? firstBlock : replays - firstBlock;
+      for (size_t j = 0; j < cells.size() && block > 0; ++j) {
+        size_t i = round == 0 ? j : cells.size() - 1 - j;
         // Under the power cap the clock follows the recent load: warm up
         // until this backend's own load has run for a while.
         double firstMs = replay(i, false), spent = firstMs;
@@ -766,6 +771,7 @@ void timeReplays(std::vector<Cell *> cells, std::vector<GraphGuard *> graphs,
         for (int r = 0; r < block; ++r)
           replay(i, true);
       }
+    }
   }
   for (size_t i = 0; i < cells.size(); ++i) {
     std::vector<double> &t = ts[i];

@@ -17,7 +17,7 @@ func.func @swap_ab(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: mem
 // -----
 
 func.func @split_k(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
-  // expected-error @+1 {{'gemm.linear_bf16_fp32' op split_k reduction 'workspace' is not supported by gemm-to-kernel yet (use 'cluster')}}
+  // expected-error @+1 {{'gemm.linear_bf16_fp32' op split_k reduction 'workspace' is not supported by gemm-to-kernel yet (use 'cluster' or 'cluster_push')}}
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = workspace, cluster_m = 1, cluster_n = 1, raster = along_n>}
   return
 }
@@ -42,7 +42,15 @@ func.func @two_ops(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: mem
 // -----
 
 func.func @k_groups_short_k(%x: memref<?x64xbf16>, %y: memref<256x64xbf16>, %out: memref<?x256xf32>) {
-  // expected-error @+1 {{'gemm.linear_bf16_fp32' op k_groups = 2 needs K to span at least 2 steps of block_k = 64, got K = 64}}
+  // expected-error @+1 {{'gemm.linear_bf16_fp32' op k_groups = 2 needs every split_k share of K to span at least 2 steps of block_k = 64, got K = 64 and split_k = 1}}
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x64xbf16>, memref<256x64xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>}
+  return
+}
+
+// -----
+
+func.func @k_groups_short_split(%x: memref<?x384xbf16>, %y: memref<256x384xbf16>, %out: memref<?x256xf32>) {
+  // expected-error @+1 {{'gemm.linear_bf16_fp32' op k_groups = 2 needs every split_k share of K to span at least 2 steps of block_k = 64, got K = 384 and split_k = 4}}
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x384xbf16>, memref<256x384xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>}
   return
 }

@@ -92,7 +92,9 @@ func.func @small(%x: memref<?x264xbf16>, %y: memref<21x264xbf16>, %out: memref<?
 // tiles, parks its partial tile in shared memory, and the cluster sums the
 // partials through distributed shared memory in rank order. Each rank owns
 // 2 of the 8 register pairs and loads all 16 of their partials before the
-// first sum and the first (masked) store.
+// first sum and the first (masked) store. Warps whose 16 rows all lie at
+// or past M (most of them at decode M) skip both the parking and the sums;
+// every thread takes the cluster barriers.
 // CHECK-LABEL: gpu.module @split_kernels
 // CHECK-SAME: cluster = [1, 1, 4]
 // CHECK-SAME: dynamic_smem_bytes = 99328
@@ -103,9 +105,14 @@ func.func @small(%x: memref<?x264xbf16>, %y: memref<21x264xbf16>, %out: memref<?
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[COUNT:.*]] step
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
+// CHECK: arith.divui %{{.*}}, %c32
+// CHECK: %[[LIVE:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : index
+// CHECK: scf.if %[[LIVE]] {
 // CHECK-COUNT-16: llvm.store {{.*}} : f32, !llvm.ptr<3>
-// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK: }
+// CHECK-NEXT: nvvm.cluster.arrive {aligned}
 // CHECK: nvvm.cluster.wait {aligned}
+// CHECK: scf.if %[[LIVE]] {
 // CHECK-NOT: scf.if
 // CHECK-COUNT-16: nvvm.mapa %{{.*}}, %{{.*}} : !llvm.ptr<3> -> !llvm.ptr<7>
 // CHECK-NOT: nvvm.mapa
@@ -117,6 +124,43 @@ func.func @small(%x: memref<?x264xbf16>, %y: memref<21x264xbf16>, %out: memref<?
 // CHECK: gpu.return
 func.func @split(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 32, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>}
+  return
+}
+
+// -----
+
+// The same split with `cluster_push`: a relaxed cluster arrival after
+// set-up, whose phase each rank waits on before its first remote store;
+// each thread then stores its 16 values (8 pairs, 2 per owner rank) into
+// the owners' push buffers, which start where the ring ends (8 stages of
+// (64 + 32) x 64 bf16 = 98304 bytes); one barrier; then each owner adds
+// its 2 pairs' 4 ranks in rank order from its own buffer and stores them.
+// The buffer (8192 bytes) comes on top of the ring.
+// CHECK-LABEL: gpu.module @push_kernels
+// CHECK-SAME: cluster = [1, 1, 4]
+// CHECK-SAME: dynamic_smem_bytes = 107520
+// CHECK: gpu.func @gemm_push
+// CHECK: nvvm.cluster.arrive.relaxed {aligned}
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK-NOT: nvvm.barrier id
+// CHECK: %[[RING:.*]] = arith.constant 98304 : i64
+// CHECK: llvm.getelementptr %{{.*}}[%[[RING]]] : (!llvm.ptr<3>, i64) -> !llvm.ptr<3>, i8
+// CHECK: %[[LIVE:.*]] = arith.cmpi ult, %{{.*}}, %{{.*}} : index
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK-NEXT: scf.if %[[LIVE]] {
+// CHECK-COUNT-16: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : f32, !llvm.ptr<7>
+// CHECK: }
+// CHECK-NEXT: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK-NEXT: scf.if %[[LIVE]] {
+// CHECK-NOT: nvvm.mapa
+// CHECK-COUNT-4: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<3> -> f32
+// CHECK: arith.addf
+// CHECK: llvm.store {{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr
+// CHECK-NOT: nvvm.cluster
+// CHECK: gpu.return
+func.func @push(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 32, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 4, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>}
   return
 }
 

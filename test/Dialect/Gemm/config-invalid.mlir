@@ -35,7 +35,7 @@ module attributes {gemm.c = #gemm.config<block_m = 12, block_n = 64, block_k = 6
 
 // -----
 
-// expected-error @+1 {{split_k = 4 needs a reduction ('cluster', 'workspace' or 'atomic')}}
+// expected-error @+1 {{split_k = 4 needs a reduction ('cluster', 'cluster_push', 'workspace' or 'atomic')}}
 module attributes {gemm.c = #gemm.config<block_m = 16, block_n = 64, block_k = 64, stages = 4, schedule = swap_ab, split_k = 4, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
 
 // -----
@@ -106,15 +106,27 @@ module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 6
 
 // -----
 
-// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1}}
+// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1 or a cluster reduction}}
 module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 6, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}
 
 // -----
 
-// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1}}
-module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 6, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}
+// expected-error @+1 {{k_groups = 2 needs schedule = warp_specialized, block_m = 64 and split_k = 1 or a cluster reduction}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 6, schedule = warp_specialized, split_k = 2, reduction = workspace, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}
 
 // -----
 
 // expected-error @+1 {{k_groups = 2 needs stages to be a multiple of it (each group owns every other ring slot), got 7}}
 module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 7, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>} {}
+
+// -----
+
+// expected-error @+1 {{reduction 'cluster_push' needs split_k <= 8 (the portable cluster size) and cluster_m = cluster_n = 1, got split_k = 2 and cluster 2x1}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 2, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// The push buffer (128 x 256 fp32 here) comes on top of the ring, which
+// the `cluster` reduction reuses: 196608 + 131072 + 1024 + 64 bytes.
+// expected-error @+1 {{needs 328768 bytes of shared memory, more than the 232448 one CTA may use}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>} {}

@@ -32,21 +32,44 @@ void GemmDialect::initialize() {
 // ConfigAttr
 //===----------------------------------------------------------------------===//
 
+int64_t ConfigAttr::getPushBufferBytes(int64_t blockM, int64_t blockN,
+                                       int64_t splitK,
+                                       ReductionKind reduction) {
+  if (reduction != ReductionKind::ClusterPush)
+    return 0;
+  // Owner r sums the register pairs r, r + split_k, ... of the m64nN
+  // fragment (block_n / 4 pairs): ceil(pairs / split_k) per owner, two
+  // words each, from each of the split_k ranks.
+  int64_t perOwner = (blockN / 4 + splitK - 1) / splitK;
+  return splitK * perOwner * 2 * (blockM / 64) * 128 * 4;
+}
+
+/// Dynamic shared memory of a config: the operand ring (x and y tiles per
+/// stage, bf16), or the fp32 tile that a split-K or k-group reduction parks
+/// in the ring's space once the main loop is done, plus the push buffer,
+/// plus 1 KiB of slack so that the ring can start on the 1 KiB boundary
+/// 128-byte swizzling needs.
+static int64_t dynamicSharedBytes(int64_t blockM, int64_t blockN,
+                                  int64_t blockK, int64_t stages,
+                                  int64_t splitK, ReductionKind reduction,
+                                  int64_t kGroups) {
+  int64_t ring = stages * (blockM + blockN) * blockK * 2;
+  int64_t partial = splitK > 1 || kGroups > 1 ? 4 * blockM * blockN : 0;
+  return std::max(ring, partial) +
+         ConfigAttr::getPushBufferBytes(blockM, blockN, splitK, reduction) +
+         1024;
+}
+
 int64_t ConfigAttr::getSharedMemoryBytes() const {
-  // The operand ring (x and y tiles per stage, bf16) plus 1 KiB of slack so
-  // that the ring can start on the 1 KiB boundary 128-byte swizzling needs.
-  int64_t ring = getStages() * (getBlockM() + getBlockN()) * getBlockK() * 2;
-  // A split-K or k-group reduction parks the fp32 tile in the ring's space.
-  int64_t partial =
-      getSplitK() > 1 || getKGroups() > 1 ? 4 * getBlockM() * getBlockN() : 0;
-  return std::max(ring, partial) + 1024;
+  return dynamicSharedBytes(getBlockM(), getBlockN(), getBlockK(), getStages(),
+                            getSplitK(), getReduction(), getKGroups());
 }
 
 int64_t ConfigAttr::getBlockThreads() const {
   // One producer warpgroup plus one consumer warpgroup per 64 rows on the
   // 64-row side of wgmma (M for warp_specialized, the weight's N for swap_ab).
   int64_t rows64 = getSchedule() == ScheduleKind::SwapAB ? getBlockN() / 64
-                                                          : getBlockM() / 64;
+                                                         : getBlockM() / 64;
   return 128 * (1 + rows64 * getKGroups());
 }
 
@@ -59,8 +82,8 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t clusterM, int64_t clusterN,
                                  RasterOrder raster, int64_t kGroups) {
   if (blockM <= 0 || blockN <= 0)
-    return emitError() << "block_m and block_n must be positive, got "
-                       << blockM << " and " << blockN;
+    return emitError() << "block_m and block_n must be positive, got " << blockM
+                       << " and " << blockN;
   if (blockK <= 0 || blockK % 64 != 0)
     return emitError() << "block_k must be a positive multiple of 64 "
                           "(128-byte swizzled rows), got "
@@ -73,16 +96,18 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "reduction must be 'none' when split_k = 1";
   if (splitK > 1 && reduction == ReductionKind::None)
     return emitError() << "split_k = " << splitK
-                       << " needs a reduction ('cluster', 'workspace' or 'atomic')";
-  if (reduction == ReductionKind::Cluster &&
-      (splitK > 8 || clusterM != 1 || clusterN != 1))
-    return emitError() << "reduction 'cluster' needs split_k <= 8 (the "
+                       << " needs a reduction ('cluster', 'cluster_push', "
+                          "'workspace' or 'atomic')";
+  bool clusterReduction = reduction == ReductionKind::Cluster ||
+                          reduction == ReductionKind::ClusterPush;
+  if (clusterReduction && (splitK > 8 || clusterM != 1 || clusterN != 1))
+    return emitError() << "reduction '" << stringifyReductionKind(reduction)
+                       << "' needs split_k <= 8 (the "
                           "portable cluster size) and cluster_m = cluster_n "
                           "= 1, got split_k = "
                        << splitK << " and cluster " << clusterM << "x"
                        << clusterN;
-  if (!isPowerOf2(clusterM) || !isPowerOf2(clusterN) ||
-      clusterM * clusterN > 8)
+  if (!isPowerOf2(clusterM) || !isPowerOf2(clusterN) || clusterM * clusterN > 8)
     return emitError() << "cluster shape " << clusterM << "x" << clusterN
                        << " must be powers of two with at most 8 CTAs";
 
@@ -92,10 +117,10 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     // Two consumer warpgroups of 64 rows; each group owns every other ring
     // slot, so the ring must split evenly between them.
     if (schedule != ScheduleKind::WarpSpecialized || blockM != 64 ||
-        splitK != 1)
+        (splitK != 1 && !clusterReduction))
       return emitError() << "k_groups = " << kGroups
                          << " needs schedule = warp_specialized, block_m = "
-                            "64 and split_k = 1";
+                            "64 and split_k = 1 or a cluster reduction";
     if (stages % kGroups != 0)
       return emitError() << "k_groups = " << kGroups
                          << " needs stages to be a multiple of it (each "
@@ -145,9 +170,10 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     break;
   }
 
-  int64_t ring = stages * (blockM + blockN) * blockK * 2;
-  int64_t partial = splitK > 1 ? 4 * blockM * blockN : 0;
-  int64_t total = std::max(ring, partial) + 1024 + 2 * stages * 8;
+  // The mbarriers (two per stage) live in static shared memory.
+  int64_t total = dynamicSharedBytes(blockM, blockN, blockK, stages, splitK,
+                                     reduction, kGroups) +
+                  2 * stages * 8;
   if (total > kMaxSharedMemoryBytes)
     return emitError() << "needs " << total
                        << " bytes of shared memory, more than the "

@@ -23,10 +23,13 @@ def Gemm_ReductionNone : I32EnumAttrCase<"None", 0, "none">;
 def Gemm_ReductionWorkspace : I32EnumAttrCase<"Workspace", 1, "workspace">;
 def Gemm_ReductionAtomic : I32EnumAttrCase<"Atomic", 2, "atomic">;
 def Gemm_ReductionCluster : I32EnumAttrCase<"Cluster", 3, "cluster">;
+// The cluster reduction with remote stores into a buffer of its own.
+def Gemm_ReductionClusterPush : I32EnumAttrCase<"ClusterPush", 4,
+                                                "cluster_push">;
 def Gemm_ReductionKind : I32EnumAttr<"ReductionKind",
     "how split-K partial sums are combined",
     [Gemm_ReductionNone, Gemm_ReductionWorkspace, Gemm_ReductionAtomic,
-     Gemm_ReductionCluster]> {
+     Gemm_ReductionCluster, Gemm_ReductionClusterPush]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::gemm";
 }
@@ -65,14 +68,22 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     `reduction` says (`none` only when `split_k = 1`): `cluster` makes the
     `split_k` CTAs of one output tile a thread-block cluster (2 to 8 CTAs
     along grid z) that sums the partials through distributed shared memory
-    in a fixed order (deterministic, no workspace); `workspace` and `atomic`
+    in a fixed order (deterministic, no workspace): each CTA parks its
+    partial in its own ring and reads its share of the others' (two cluster
+    barriers). `cluster_push` is the same sum in the same order, bit for
+    bit, but each CTA stores its partial's slices straight into the shared
+    memory of the CTAs that own them (a buffer of `block_m x block_n` fp32
+    beside the ring, which may be written while the owner still computes),
+    so the remote traffic is fire-and-forget stores and one cluster barrier
+    separates them from the sums. `workspace` and `atomic`
     go through global memory. `cluster_m x cluster_n`
     is the thread-block cluster, `raster` the order of tiles.
 
     `k_groups` (optional, default 1; printed only when not 1) splits each
     CTA's K range between that many groups of consumer warpgroups, which
     take alternate k-steps of the ring and sum their accumulators through
-    shared memory at the end, in a fixed order. With `block_m = 64` and
+    shared memory at the end, in a fixed order (before a cluster split-K
+    reduction, which then sums the CTAs' results). With `block_m = 64` and
     `k_groups = 2` two dependent wgmma chains run side by side on the SM,
     where one alone waits on each wgmma's latency (small tiles, long K).
 
@@ -102,6 +113,13 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     /// Bytes of dynamic shared memory the kernel needs: the operand ring,
     /// the mbarriers and the slack to align the ring to 1 KiB.
     int64_t getSharedMemoryBytes() const;
+    /// Bytes of the `cluster_push` reduction's buffer (0 for the other
+    /// reductions): for each of the split_k ranks, its slices of the
+    /// register pairs that each owner sums, one fp32 word per consumer
+    /// thread of k-group 0.
+    static int64_t getPushBufferBytes(int64_t blockM, int64_t blockN,
+                                      int64_t splitK,
+                                      ReductionKind reduction);
     /// Threads per CTA.
     int64_t getBlockThreads() const;
     /// Largest dynamic shared memory one CTA may use on sm_90 (227 KiB).
