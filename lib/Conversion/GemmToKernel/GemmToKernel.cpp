@@ -63,18 +63,28 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
              << 8 * cm << " (each CTA multicasts block_n / cluster_m rows "
              << "of y, whole 8-row swizzle atoms), got " << config->getBlockN();
   }
-  if (int64_t groups = config->getKGroups(); groups > 1) {
+  {
     // Every group of every split rank needs a k-step (the first is emitted
-    // before the loop); the smallest rank share is floor(k tiles / split_k).
+    // before the loop, and a consumer without one would wait forever for a
+    // load its producer never issues); the smallest rank share is
+    // floor(k tiles / split_k).
+    int64_t groups = config->getKGroups();
     int64_t kTiles =
         (op.getK() + config->getBlockK() - 1) / config->getBlockK();
-    if (kTiles / config->getSplitK() < groups)
+    if (kTiles / config->getSplitK() < groups) {
+      if (groups > 1)
+        return op.emitOpError()
+               << "k_groups = " << groups << " needs every split_k share of K"
+               << " to span at least " << groups
+               << " steps of block_k = " << config->getBlockK()
+               << ", got K = " << op.getK()
+               << " and split_k = " << config->getSplitK();
       return op.emitOpError()
-             << "k_groups = " << groups << " needs every split_k share of K"
-             << " to span at least " << groups
+             << "split_k = " << config->getSplitK()
+             << " needs K to span at least " << config->getSplitK()
              << " steps of block_k = " << config->getBlockK()
-             << ", got K = " << op.getK()
-             << " and split_k = " << config->getSplitK();
+             << " (one per CTA of the split), got K = " << op.getK();
+    }
   }
   auto func = op->getParentOfType<FunctionOpInterface>();
   if (!func)

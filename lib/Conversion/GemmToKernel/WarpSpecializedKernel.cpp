@@ -17,7 +17,8 @@
 //
 // Shared memory: [x ring: stages x block_k/64 chunks of block_m x 64 bf16]
 // [y ring: stages x block_k/64 chunks of block_n x 64 bf16], every chunk a
-// 128-byte-swizzled, 1 KiB-aligned TMA box.
+// 128-byte-swizzled, 1 KiB-aligned TMA box; with `cluster_push`, then the
+// push buffer (fp32 slices the other split ranks store into).
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,6 +58,10 @@ public:
     splitK = config.getSplitK();
     push = config.getReduction() == ReductionKind::ClusterPush;
     persistent = config.getSchedule() == ScheduleKind::Persistent;
+    // The push form's start-up arrival is one phase per kernel and its wait
+    // one per tile: one tile per CTA (the verifier keeps split-K out of the
+    // persistent schedule).
+    assert(!(push && persistent) && "cluster_push needs one tile per CTA");
     clusterM = config.getClusterM();
     clusterN = config.getClusterN();
     yRows = blockN / clusterM;

@@ -54,3 +54,12 @@ func.func @k_groups_short_split(%x: memref<?x384xbf16>, %y: memref<256x384xbf16>
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x384xbf16>, memref<256x384xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 4, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>}
   return
 }
+
+// -----
+
+// A split rank without a k-step would wait forever for its first load.
+func.func @split_short_k(%x: memref<?x256xbf16>, %y: memref<256x256xbf16>, %out: memref<?x256xf32>) {
+  // expected-error @+1 {{'gemm.linear_bf16_fp32' op split_k = 8 needs K to span at least 8 steps of block_k = 64 (one per CTA of the split), got K = 256}}
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x256xbf16>, memref<256x256xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 32, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>}
+  return
+}

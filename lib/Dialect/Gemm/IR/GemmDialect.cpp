@@ -45,16 +45,18 @@ int64_t ConfigAttr::getPushBufferBytes(int64_t blockM, int64_t blockN,
 }
 
 /// Dynamic shared memory of a config: the operand ring (x and y tiles per
-/// stage, bf16), or the fp32 tile that a split-K or k-group reduction parks
-/// in the ring's space once the main loop is done, plus the push buffer,
-/// plus 1 KiB of slack so that the ring can start on the 1 KiB boundary
-/// 128-byte swizzling needs.
+/// stage, bf16), or the fp32 tile that the `cluster` split-K reduction or a
+/// k-group sum parks in the ring's space once the main loop is done, plus
+/// the push buffer, plus 1 KiB of slack so that the ring can start on the
+/// 1 KiB boundary 128-byte swizzling needs.
 static int64_t dynamicSharedBytes(int64_t blockM, int64_t blockN,
                                   int64_t blockK, int64_t stages,
                                   int64_t splitK, ReductionKind reduction,
                                   int64_t kGroups) {
   int64_t ring = stages * (blockM + blockN) * blockK * 2;
-  int64_t partial = splitK > 1 || kGroups > 1 ? 4 * blockM * blockN : 0;
+  bool parks =
+      (splitK > 1 && reduction == ReductionKind::Cluster) || kGroups > 1;
+  int64_t partial = parks ? 4 * blockM * blockN : 0;
   return std::max(ring, partial) +
          ConfigAttr::getPushBufferBytes(blockM, blockN, splitK, reduction) +
          1024;
@@ -63,6 +65,17 @@ static int64_t dynamicSharedBytes(int64_t blockM, int64_t blockN,
 int64_t ConfigAttr::getSharedMemoryBytes() const {
   return dynamicSharedBytes(getBlockM(), getBlockN(), getBlockK(), getStages(),
                             getSplitK(), getReduction(), getKGroups());
+}
+
+int64_t ConfigAttr::getTotalSharedMemoryBytes(int64_t blockM, int64_t blockN,
+                                              int64_t blockK, int64_t stages,
+                                              int64_t splitK,
+                                              ReductionKind reduction,
+                                              int64_t kGroups) {
+  // The mbarriers (two per stage) live in static shared memory.
+  return dynamicSharedBytes(blockM, blockN, blockK, stages, splitK, reduction,
+                            kGroups) +
+         2 * stages * 8;
 }
 
 int64_t ConfigAttr::getBlockThreads() const {
@@ -170,10 +183,8 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     break;
   }
 
-  // The mbarriers (two per stage) live in static shared memory.
-  int64_t total = dynamicSharedBytes(blockM, blockN, blockK, stages, splitK,
-                                     reduction, kGroups) +
-                  2 * stages * 8;
+  int64_t total = getTotalSharedMemoryBytes(blockM, blockN, blockK, stages,
+                                            splitK, reduction, kGroups);
   if (total > kMaxSharedMemoryBytes)
     return emitError() << "needs " << total
                        << " bytes of shared memory, more than the "

@@ -72,8 +72,9 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     partial in its own ring and reads its share of the others' (two cluster
     barriers). `cluster_push` is the same sum in the same order, bit for
     bit, but each CTA stores its partial's slices straight into the shared
-    memory of the CTAs that own them (a buffer of `block_m x block_n` fp32
-    beside the ring, which may be written while the owner still computes),
+    memory of the CTAs that own them (a buffer of about `block_m x block_n`
+    fp32 beside the ring, rounded up to whole slices per owner, which may
+    be written while the owner still computes),
     so the remote traffic is fire-and-forget stores and one cluster barrier
     separates them from the sums. `workspace` and `atomic`
     go through global memory. `cluster_m x cluster_n`
@@ -120,6 +121,13 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     static int64_t getPushBufferBytes(int64_t blockM, int64_t blockN,
                                       int64_t splitK,
                                       ReductionKind reduction);
+    /// Dynamic plus static (mbarrier) shared memory of a config with these
+    /// parameters: what the verifier holds against kMaxSharedMemoryBytes.
+    static int64_t getTotalSharedMemoryBytes(int64_t blockM, int64_t blockN,
+                                             int64_t blockK, int64_t stages,
+                                             int64_t splitK,
+                                             ReductionKind reduction,
+                                             int64_t kGroups);
     /// Threads per CTA.
     int64_t getBlockThreads() const;
     /// Largest dynamic shared memory one CTA may use on sm_90 (227 KiB).
