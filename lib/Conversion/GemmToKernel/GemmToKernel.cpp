@@ -37,7 +37,8 @@ static std::string attrToString(Attribute attr) {
 LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   std::optional<ConfigAttr> config = op.getConfig();
   if (!config)
-    return op.emitOpError("has no #gemm.config; run gemm-select-config first");
+    return op.emitOpError(
+        "has no #gemm.config; run gemm-select-config first");
   if (config->getSplitK() != 1 &&
       config->getReduction() != ReductionKind::Cluster &&
       config->getReduction() != ReductionKind::ClusterPush)
@@ -61,7 +62,8 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
       return op.emitOpError()
              << "cluster_m = " << cm << " needs block_n to be a multiple of "
              << 8 * cm << " (each CTA multicasts block_n / cluster_m rows "
-             << "of y, whole 8-row swizzle atoms), got " << config->getBlockN();
+             << "of y, whole 8-row swizzle atoms), got "
+             << config->getBlockN();
   }
   {
     // Every group of every split rank needs a k-step (the first is emitted
@@ -94,8 +96,8 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   ModuleOp module = getOperation();
   OpBuilder builder(module.getBodyRegion());
   builder.setInsertionPointToEnd(module.getBody());
-  auto gpuModule =
-      gpu::GPUModuleOp::create(builder, op.getLoc(), (name + "_kernels").str());
+  auto gpuModule = gpu::GPUModuleOp::create(builder, op.getLoc(),
+                                            (name + "_kernels").str());
   builder.setInsertionPointToStart(gpuModule.getBody());
 
   std::string kernelName = ("gemm_" + name).str();

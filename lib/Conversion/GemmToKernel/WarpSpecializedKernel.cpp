@@ -81,15 +81,14 @@ private:
   Value cI64(int64_t v) { return arith::ConstantIntOp::create(b, v, 64); }
 
   MemRefType chunkType(int64_t rows) {
-    return MemRefType::get({rows, 64}, b.getBF16Type(),
-                           MemRefLayoutAttrInterface(), workgroup);
+    return MemRefType::get({rows, 64}, b.getBF16Type(), MemRefLayoutAttrInterface(),
+                           workgroup);
   }
   nvgpu::TensorMapDescriptorType descType(int64_t rows) {
     // The descriptor's box: rows x 64 bf16 (128 bytes), 128-byte swizzle,
     // zero fill out of bounds.
-    auto box =
-        MemRefType::get({rows, 64}, b.getBF16Type(),
-                        MemRefLayoutAttrInterface(), b.getI64IntegerAttr(3));
+    auto box = MemRefType::get({rows, 64}, b.getBF16Type(),
+                               MemRefLayoutAttrInterface(), b.getI64IntegerAttr(3));
     return nvgpu::TensorMapDescriptorType::get(
         ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
         nvgpu::TensorMapL2PromoKind::L2PROMO_256B,
@@ -125,8 +124,8 @@ private:
     Value a64 = arith::IndexCastOp::create(b, b.getI64Type(), addr);
     Value masked = arith::AndIOp::create(b, a64, cI64(0x3FFFF));
     Value start = arith::ShRUIOp::create(b, masked, cI64(4));
-    const int64_t hi =
-        (int64_t(1) << 62) | (int64_t(1024 >> 4) << 32) | (int64_t(1) << 16);
+    const int64_t hi = (int64_t(1) << 62) | (int64_t(1024 >> 4) << 32) |
+                       (int64_t(1) << 16);
     return arith::OrIOp::create(b, start, cI64(hi));
   }
 
@@ -472,8 +471,8 @@ void WarpSpecializedBuilder::buildProducerTile(Value base) {
   auto [s, parity] = slotAndParity(arith::AddIOp::create(b, base, kt));
   // Wait until the consumers released the slot (the first round passes: a
   // fresh barrier has completed the phase before phase 0).
-  Value notParity =
-      arith::XOrIOp::create(b, parity, arith::ConstantIntOp::create(b, 1, 1));
+  Value notParity = arith::XOrIOp::create(
+      b, parity, arith::ConstantIntOp::create(b, 1, 1));
   Value ticks = cIdx(10000000);
   nvgpu::MBarrierTryWaitParityOp::create(b, empty, notParity, ticks, s);
   int64_t txBytes = (blockM + blockN) * blockK * 2;
@@ -495,8 +494,8 @@ void WarpSpecializedBuilder::buildProducerTile(Value base) {
             b, b.getI16Type(),
             arith::MulIOp::create(b, clusterY, cIdx(clusterN))));
   nvgpu::MBarrierArriveExpectTxOp::create(b, full, cIdx(txBytes), s, Value());
-  Value kBase = arith::MulIOp::create(b, arith::AddIOp::create(b, kBegin, kt),
-                                      cIdx(blockK));
+  Value kBase = arith::MulIOp::create(
+      b, arith::AddIOp::create(b, kBegin, kt), cIdx(blockK));
   for (int64_t j = 0; j < chunks; ++j) {
     Value kc = arith::AddIOp::create(b, kBase, cIdx(j * 64));
     // This CTA's slice of the x tile goes to the same place in every CTA of
@@ -820,8 +819,8 @@ void WarpSpecializedBuilder::storePairAt(Value p, Value e0, Value e1,
                                          Value valid) {
   // storePair for a pair index known only at run time: the row half and
   // the column come from p.
-  Value odd = arith::IndexCastOp::create(b, b.getI1Type(),
-                                         arith::RemUIOp::create(b, p, cIdx(2)));
+  Value odd = arith::IndexCastOp::create(
+      b, b.getI1Type(), arith::RemUIOp::create(b, p, cIdx(2)));
   Value rowOkP = arith::SelectOp::create(b, odd, rowOk[1], rowOk[0]);
   Value rowOffP = arith::SelectOp::create(b, odd, rowOff[1], rowOff[0]);
   Value col = arith::AddIOp::create(
@@ -893,8 +892,8 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   namedBarrier(1, consumerThreads);
   // Slot of value i of this thread: [i][thread], so that a warp's accesses
   // are consecutive words.
-  Value thread =
-      arith::AddIOp::create(b, arith::MulIOp::create(b, cw, cIdx(128)), ltid);
+  Value thread = arith::AddIOp::create(
+      b, arith::MulIOp::create(b, cw, cIdx(128)), ltid);
   Value basePtr = ringPtr();
   Value thread64 = arith::IndexCastOp::create(b, b.getI64Type(), thread);
   auto slot = [&](int64_t i) {
@@ -1112,8 +1111,7 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   requires.append("y_align_bytes", b.getI64IntegerAttr(16));
   requires.append("out_align_bytes",
                   b.getI64IntegerAttr(op.getN() % 2 == 0 ? 8 : 4));
-  requires.append("ldc_multiple",
-                  b.getI64IntegerAttr(op.getN() % 2 == 0 ? 2 : 1));
+  requires.append("ldc_multiple", b.getI64IntegerAttr(op.getN() % 2 == 0 ? 2 : 1));
   info.append("requires", requires.getDictionary(ctx));
   return func;
 }

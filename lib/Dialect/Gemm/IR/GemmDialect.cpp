@@ -82,7 +82,7 @@ int64_t ConfigAttr::getBlockThreads() const {
   // One producer warpgroup plus one consumer warpgroup per 64 rows on the
   // 64-row side of wgmma (M for warp_specialized, the weight's N for swap_ab).
   int64_t rows64 = getSchedule() == ScheduleKind::SwapAB ? getBlockN() / 64
-                                                         : getBlockM() / 64;
+                                                          : getBlockM() / 64;
   return 128 * (1 + rows64 * getKGroups());
 }
 
@@ -95,8 +95,8 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t clusterM, int64_t clusterN,
                                  RasterOrder raster, int64_t kGroups) {
   if (blockM <= 0 || blockN <= 0)
-    return emitError() << "block_m and block_n must be positive, got " << blockM
-                       << " and " << blockN;
+    return emitError() << "block_m and block_n must be positive, got "
+                       << blockM << " and " << blockN;
   if (blockK <= 0 || blockK % 64 != 0)
     return emitError() << "block_k must be a positive multiple of 64 "
                           "(128-byte swizzled rows), got "
@@ -120,7 +120,8 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "= 1, got split_k = "
                        << splitK << " and cluster " << clusterM << "x"
                        << clusterN;
-  if (!isPowerOf2(clusterM) || !isPowerOf2(clusterN) || clusterM * clusterN > 8)
+  if (!isPowerOf2(clusterM) || !isPowerOf2(clusterN) ||
+      clusterM * clusterN > 8)
     return emitError() << "cluster shape " << clusterM << "x" << clusterN
                        << " must be powers of two with at most 8 CTAs";
 

@@ -47,8 +47,8 @@ int64_t ChipModel::residentCtas(int64_t size) const {
 }
 
 double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
-                                        ConfigAttr config, int64_t m, int64_t n,
-                                        int64_t k) {
+                                        ConfigAttr config, int64_t m,
+                                        int64_t n, int64_t k) {
   double bm = config.getBlockM(), bn = config.getBlockN();
   double bk = config.getBlockK();
   int64_t split = config.getSplitK();
@@ -81,7 +81,8 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   // The CTAs running at once share L2's bandwidth (a sweep of full waves
   // of 128 x {128, 192, 256} tiles settled at ~8 TB/s in all).
   double active = std::min<double>(ctas, resident);
-  double perSMBytes = std::min(chip.smStreamGBps, chip.l2GBps / active) * 1e9;
+  double perSMBytes =
+      std::min(chip.smStreamGBps, chip.l2GBps / active) * 1e9;
   double rows =
       std::min<double>(bm, m) / clusterN + std::min<double>(bn, n) / clusterM;
   double tileBytes = rows * kSteps * bk * 2;
@@ -101,9 +102,10 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   // Split-K through the cluster: two cluster barriers and each CTA reading
   // one tile's worth of partials from distributed shared memory. Every
   // wave of clusters pays it.
-  double tReduce = split > 1 ? waves * (chip.clusterReduceUs * 1e-6 +
-                                        bm * bn * 4 / (chip.dsmemGBps * 1e9))
-                             : 0;
+  double tReduce =
+      split > 1 ? waves * (chip.clusterReduceUs * 1e-6 +
+                           bm * bn * 4 / (chip.dsmemGBps * 1e9))
+                : 0;
 
   // Launch, prologue and pipeline fill per wave; scheduling per CTA.
   double tFixed = chip.waveUs * 1e-6 * waves + chip.ctaNs * 1e-9 * ctas;
@@ -136,68 +138,67 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       // block_k = 128 (half the pipeline steps) is measured for the
       // single-consumer tiles of small M only.
       for (int64_t blockK : {64, 128}) {
-        if (blockK == 128 && blockM != 64)
-          continue;
-        int64_t kTiles = ceilDiv(k, blockK);
-        // The deepest ring that fits, up to 8 stages (deeper buys little).
-        int64_t stageBytes = (blockM + blockN) * blockK * 2;
-        int64_t stages = std::min<int64_t>(
-            8, (chip.maxSharedMemoryBytes - 1024) / (stageBytes + 16));
-        if (stages < 2)
-          continue;
-        for (int64_t split : {1, 2, 4, 8}) {
-          // Each CTA of a split keeps at least two K tiles to pipeline, and
-          // the partial tile must fit where the ring was.
-          if (split > 1 &&
-              (kTiles < 2 * split || 4 * blockM * blockN > stages * stageBytes))
-            continue;
-          // Split-K sums through cluster_push (measured 12% faster than the
-          // pull form on the dsv4 decode shapes, 64-row tiles with 4-8
-          // stages). Its buffer comes on top of the ring; where that would
-          // leave fewer than 4 stages (large tiles), the pull form keeps the
-          // ring: the model does not score pipeline depth.
-          ReductionKind reduction = ReductionKind::None;
-          int64_t splitStages = stages;
-          auto fits = [&](int64_t st, ReductionKind red) {
-            return ConfigAttr::getTotalSharedMemoryBytes(
-                       blockM, blockN, blockK, st, split, red,
-                       /*kGroups=*/1) <= chip.maxSharedMemoryBytes;
-          };
-          if (split > 1) {
-            int64_t pushStages = stages;
-            while (pushStages >= 2 &&
-                   !fits(pushStages, ReductionKind::ClusterPush))
-              --pushStages;
-            reduction = pushStages >= std::min<int64_t>(stages, 4)
-                            ? ReductionKind::ClusterPush
-                            : ReductionKind::Cluster;
-            if (reduction == ReductionKind::ClusterPush)
-              splitStages = pushStages;
-          }
-          // The verifier's own sum: a candidate it would reject is skipped
-          // rather than built (ConfigAttr::get asserts on invalid parameters).
-          if (!fits(splitStages, reduction))
-            continue;
-          // Pairs of CTAs along M sharing the y tile (multicast): for the
-          // two-consumer tiles without split-K.
-          for (int64_t clusterM : {1, 2}) {
-            if (clusterM > 1 &&
-                (split > 1 || blockM != 128 || blockN % 16 != 0))
-              continue;
-            auto config = ConfigAttr::get(
-                ctx, blockM, blockN, blockK, splitStages,
-                ScheduleKind::WarpSpecialized, split, reduction, clusterM,
-                /*clusterN=*/1, RasterOrder::AlongN, /*kGroups=*/1);
-            double score = estimateMicroseconds(chip, config, lo, n, k) /
-                               idealMicroseconds(chip, lo, n, k) +
-                           estimateMicroseconds(chip, config, hi, n, k) /
-                               idealMicroseconds(chip, hi, n, k);
-            if (!best || score < bestScore) {
-              best = config;
-              bestScore = score;
-            }
-          }
-        }
+      if (blockK == 128 && blockM != 64)
+        continue;
+      int64_t kTiles = ceilDiv(k, blockK);
+      // The deepest ring that fits, up to 8 stages (deeper buys little).
+      int64_t stageBytes = (blockM + blockN) * blockK * 2;
+      int64_t stages = std::min<int64_t>(
+          8, (chip.maxSharedMemoryBytes - 1024) / (stageBytes + 16));
+      if (stages < 2)
+        continue;
+      for (int64_t split : {1, 2, 4, 8}) {
+      // Each CTA of a split keeps at least two K tiles to pipeline, and
+      // the partial tile must fit where the ring was.
+      if (split > 1 && (kTiles < 2 * split ||
+                        4 * blockM * blockN > stages * stageBytes))
+        continue;
+      // Split-K sums through cluster_push (measured 12% faster than the
+      // pull form on the dsv4 decode shapes, 64-row tiles with 4-8 stages).
+      // Its buffer comes on top of the ring; where that would leave fewer
+      // than 4 stages (large tiles), the pull form keeps the ring: the
+      // model does not score pipeline depth.
+      auto fits = [&](int64_t st, ReductionKind red) {
+        return ConfigAttr::getTotalSharedMemoryBytes(
+                   blockM, blockN, blockK, st, split, red,
+                   /*kGroups=*/1) <= chip.maxSharedMemoryBytes;
+      };
+      ReductionKind reduction = ReductionKind::None;
+      int64_t splitStages = stages;
+      if (split > 1) {
+        int64_t pushStages = stages;
+        while (pushStages >= 2 && !fits(pushStages, ReductionKind::ClusterPush))
+          --pushStages;
+        reduction = pushStages >= std::min<int64_t>(stages, 4)
+                        ? ReductionKind::ClusterPush
+                        : ReductionKind::Cluster;
+        if (reduction == ReductionKind::ClusterPush)
+          splitStages = pushStages;
+      }
+      // The verifier's own sum: a candidate it would reject is skipped
+      // rather than built (ConfigAttr::get asserts on invalid parameters).
+      if (!fits(splitStages, reduction))
+        continue;
+      // Pairs of CTAs along M sharing the y tile (multicast): for the
+      // two-consumer tiles without split-K.
+      for (int64_t clusterM : {1, 2}) {
+      if (clusterM > 1 && (split > 1 || blockM != 128 || blockN % 16 != 0))
+        continue;
+      auto config = ConfigAttr::get(
+          ctx, blockM, blockN, blockK, splitStages,
+          ScheduleKind::WarpSpecialized, split, reduction, clusterM,
+          /*clusterN=*/1, RasterOrder::AlongN, /*kGroups=*/1);
+      double score =
+          estimateMicroseconds(chip, config, lo, n, k) /
+              idealMicroseconds(chip, lo, n, k) +
+          estimateMicroseconds(chip, config, hi, n, k) /
+              idealMicroseconds(chip, hi, n, k);
+      if (!best || score < bestScore) {
+        best = config;
+        bestScore = score;
+      }
+      }
+      }
       }
     }
   }
@@ -212,8 +213,8 @@ struct GemmSelectConfigPass
   void runOnOperation() override {
     FailureOr<ChipModel> model = getChipModel(chip);
     if (failed(model)) {
-      getOperation().emitError() << "gemm-select-config: unknown chip '" << chip
-                                 << "' (known: sm_90a)";
+      getOperation().emitError() << "gemm-select-config: unknown chip '"
+                                 << chip << "' (known: sm_90a)";
       return signalPassFailure();
     }
     if (numSMs > 0)
@@ -222,8 +223,8 @@ struct GemmSelectConfigPass
       if (op.getConfig())
         return;
       auto [mMin, mMax] = op.getMBucket();
-      op.setConfigAttr(selectConfig(&getContext(), *model, op.getN(), op.getK(),
-                                    mMin, mMax));
+      op.setConfigAttr(selectConfig(&getContext(), *model, op.getN(),
+                                    op.getK(), mMin, mMax));
     });
   }
 };
