@@ -13,7 +13,9 @@
 # to SWEEP_MAX_STAGES, default 8; half: as many as let two CTAs share an
 # SM; or a number) and
 # SWEEP_SCHEDULE (warp_specialized; persistent: only without split-K and
-# with at most 2 CTAs per cluster, tag suffix p) with SWEEP_RASTER
+# with at most 2 CTAs per cluster, tag suffix p; swap_ab: the weight's
+# rows on wgmma's 64-row side, block_n 64 or 128, block_m the tokens (8 to
+# 256, a multiple of 8), no multicast cluster, tag suffix sw) with SWEEP_RASTER
 # (along_n; along_m and grouped, tag suffixes pm and pg: persistent only);
 # SWEEP_KGROUPS (1; 2: two consumer warpgroups on alternate k-steps, tag
 # suffix kg2, only with block_m 64 and even stages; not persistent);
@@ -62,23 +64,33 @@ for spec in $nks; do
           [ $(( 4 * bm * bn )) -gt $(( stages * stage )) ] && [ $split -gt 1 ] && continue
           for red in ${SWEEP_REDUCTION:-cluster}; do
           [ $split -eq 1 ] && { [ $red = cluster ] || continue; red=none; }
+          for cm in ${SWEEP_CM:-1}; do
+          for cn in ${SWEEP_CN:-1}; do
+          for sched in ${SWEEP_SCHEDULE:-warp_specialized}; do
+          # The wgmma fragment: rows (64 per consumer warpgroup) and n;
+          # swap_ab puts the weight's block_n rows on the 64-row side.
+          rows=$bm; width=$bn
+          if [ $sched = swap_ab ]; then
+            rows=$bn; width=$bm
+            [ $(( cm * cn )) -gt 1 ] && continue
+            [ $bn -ne 64 ] && [ $bn -ne 128 ] && continue
+          elif [ $bm -ne 64 ] && [ $bm -ne 128 ]; then
+            continue
+          fi
           st_red=$stages
           if [ $red = cluster_push ]; then
             # The push buffer comes on top of the ring: fewer stages fit.
-            push=$(( split * ((bn / 4 + split - 1) / split) * 2 * (bm / 64) * 128 * 4 ))
+            push=$(( split * ((width / 4 + split - 1) / split) * 2 * (rows / 64) * 128 * 4 ))
             fit=$(( (limit - push) / (stage + 16) ))
             [ $fit -lt $st_red ] && st_red=$fit
             [ $st_red -lt 2 ] && continue
           fi
-          for cm in ${SWEEP_CM:-1}; do
-          for cn in ${SWEEP_CN:-1}; do
-          for sched in ${SWEEP_SCHEDULE:-warp_specialized}; do
           for raster in ${SWEEP_RASTER:-along_n}; do
           for kg in ${SWEEP_KGROUPS:-1}; do
             [ $(( cm * cn )) -gt 1 ] && [ $split -gt 1 ] && continue
             st_kg=$st_red
             if [ $kg -gt 1 ]; then
-              { [ $bm -ne 64 ] || [ $sched = persistent ]; } && continue
+              { [ $bm -ne 64 ] || [ $sched != warp_specialized ]; } && continue
               st_kg=$(( stages / kg * kg ))
             fi
             [ $raster != along_n ] && [ $sched != persistent ] && continue
@@ -87,6 +99,7 @@ for spec in $nks; do
             [ $cm -gt 1 ] && tag=${tag}c${cm}
             [ $cn -gt 1 ] && tag=${tag}cn${cn}
             [ $kg -gt 1 ] && tag=${tag}kg${kg}
+            [ $sched = swap_ab ] && tag=${tag}sw
             if [ $sched = persistent ]; then
               [ $split -gt 1 ] || [ $(( cm * cn )) -gt 2 ] && continue
               tag=${tag}p

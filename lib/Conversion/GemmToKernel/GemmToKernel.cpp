@@ -47,6 +47,14 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
            << stringifyReductionKind(config->getReduction())
            << "' is not supported by gemm-to-kernel yet (use 'cluster' or "
               "'cluster_push')";
+  // swap_ab's x tile may be a single 8-row swizzle atom: it is not split
+  // between the CTAs of a multicast cluster.
+  if (config->getSchedule() == ScheduleKind::SwapAB &&
+      config->getClusterM() * config->getClusterN() > 1)
+    return op.emitOpError()
+           << "schedule 'swap_ab' needs cluster_m = cluster_n = 1 (no "
+              "multicast), got "
+           << config->getClusterM() << "x" << config->getClusterN();
   // cluster_n > 1: the CTAs of a cluster along N share one x tile, each
   // loading block_m / cluster_n rows (the verifier keeps split-K out of
   // such clusters, and block_m / cluster_n is whole 8-row swizzle atoms
@@ -120,11 +128,9 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   switch (config->getSchedule()) {
   case ScheduleKind::WarpSpecialized:
   case ScheduleKind::Persistent:
+  case ScheduleKind::SwapAB:
     kernel = buildWarpSpecializedKernel(builder, op, kernelName, info);
     break;
-  case ScheduleKind::SwapAB:
-    return op.emitOpError(
-        "schedule 'swap_ab' is not supported by gemm-to-kernel yet");
   }
   if (failed(kernel))
     return failure();

@@ -10,6 +10,12 @@
 // registers, masked against M and N. Loads past M, N or K read zeros (TMA
 // out-of-bounds fill), which is what makes any shape correct.
 //
+// The `swap_ab` schedule is the same CTA computing out^T = y * x^T: the
+// y tile (block_n weight rows) is wgmma's A operand, 64 rows per consumer
+// warpgroup, and the x tile (block_m tokens) its B operand, the wgmma n.
+// At decode M the weight then fills the tile instead of padding rows of x;
+// the epilogue stores the transposed fragment, 4 bytes per element.
+//
 // The `persistent` schedule is the same CTA launched once per SM (per
 // cluster of SMs): it walks output tiles ct = cluster, cluster + clusters,
 // ... and its ring and barrier phases run on across tiles, so the producer
@@ -52,7 +58,12 @@ public:
     blockN = config.getBlockN();
     blockK = config.getBlockK();
     stages = config.getStages();
-    rowGroups = blockM / 64;
+    swap = config.getSchedule() == ScheduleKind::SwapAB;
+    // The wgmma fragment: fragRows on its 64-row side (one consumer
+    // warpgroup each 64), fragN its n.
+    fragRows = swap ? blockN : blockM;
+    fragN = swap ? blockM : blockN;
+    rowGroups = fragRows / 64;
     kGroups = config.getKGroups();
     consumers = rowGroups * kGroups;
     splitK = config.getSplitK();
@@ -64,6 +75,8 @@ public:
     assert(!(push && persistent) && "cluster_push needs one tile per CTA");
     clusterM = config.getClusterM();
     clusterN = config.getClusterN();
+    assert(!(swap && clusterM * clusterN > 1) &&
+           "swap_ab has no multicast clusters (the conversion checks)");
     yRows = blockN / clusterM;
     xRows = blockM / clusterN;
     // CTAs whose loads land in this CTA's ring: its column of the cluster
@@ -209,6 +222,10 @@ private:
   void storePairAt(Value p, Value e0, Value e1, Value valid);
   /// Masked stores of a pair at column `col`, element offset `off`.
   void storeMasked(Value col, Value off, Value rowOkV, Value e0, Value e1);
+  /// swap_ab: stores of a pair at tokens `token` and `token` + 1 (rows of
+  /// out), column offset `nOff` (i64), masked by `nOk` and against M.
+  void storeTransposed(Value token, Value nOff, Value nOk, Value e0,
+                       Value e1);
   void buildEpilogue(Value acc);
   void buildClusterReduction(Value acc, Value cw, Value ltid);
   void buildClusterPushReduction(Value acc, Value cw, Value ltid);
@@ -223,6 +240,11 @@ private:
   MLIRContext *ctx;
   ConfigAttr config;
   int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
+  // swap_ab: y is wgmma's A operand and x its B (out^T = y * x^T).
+  bool swap = false;
+  // The accumulator fragment's rows (on wgmma's 64-row side) and its n:
+  // block_m and block_n, or block_n and block_m with swap_ab.
+  int64_t fragRows, fragN;
   // Consumer warpgroups per k-group (one per 64 rows) and k-groups: group
   // g takes ring steps g, g + kGroups, ...; consumers = rowGroups * kGroups.
   int64_t rowGroups, kGroups;
@@ -248,8 +270,10 @@ private:
   Value clusterIdx, numClusters, clusterTilesN, clusterTiles;
   Value persistentX, persistentY;
   int64_t clusterTilesNCount = 0;
-  // Fragment positions (buildFragmentPositions).
-  Value colBase, rowOk[2], rowOff[2];
+  // Fragment positions (buildFragmentPositions): its rows are out's rows,
+  // or out's columns with swap_ab (then rowOff is the column and colBase
+  // the first token).
+  Value colBase, rowOk[2], rowOff[2], mIndex;
 };
 } // namespace
 
@@ -533,7 +557,8 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
   Value isLeader =
       arith::CmpIOp::create(b, arith::CmpIPredicate::eq, ltid, cIdx(0));
   if (kGroups == 1) {
-    // This warpgroup's 64 rows inside each x chunk.
+    // This warpgroup's 64 rows inside each chunk of its A operand (x, or
+    // y with swap_ab).
     Value rowsOff = arith::MulIOp::create(b, consumer, cIdx(64 * 128));
     forEachTile([&](Value base) {
       buildConsumerTile(base, consumer, ltid, isLeader, rowsOff, 0);
@@ -576,8 +601,8 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
                                                Value isLeader, Value rowsOff,
                                                int64_t group) {
   auto accType = LLVM::LLVMStructType::getLiteral(
-      ctx, SmallVector<Type>(blockN / 2, b.getF32Type()));
-  auto shape = NVVM::MMAShapeAttr::get(ctx, 64, blockN, 16);
+      ctx, SmallVector<Type>(fragN / 2, b.getF32Type()));
+  auto shape = NVVM::MMAShapeAttr::get(ctx, 64, fragN, 16);
   Value ticks = cIdx(10000000);
 
   // Ring step of this warpgroup's j-th k-step.
@@ -611,12 +636,16 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
     nvgpu::MBarrierTryWaitParityOp::create(b, full, parity, ticks, s);
     NVVM::WgmmaFenceAlignedOp::create(b);
     for (int64_t j = 0; j < chunks; ++j) {
-      Value xAddr = arith::AddIOp::create(
+      // A: this warpgroup's 64 rows of x (of y with swap_ab); B: the
+      // whole tile of the other operand. Both are K-major.
+      Value aAddr = arith::AddIOp::create(
           b, alignedBase,
-          arith::AddIOp::create(b, xChunkOffset(s, j), rowsOff));
-      Value yAddr = arith::AddIOp::create(b, alignedBase, yChunkOffset(s, j));
-      Value descA = smemDescriptor(xAddr);
-      Value descB = smemDescriptor(yAddr);
+          arith::AddIOp::create(
+              b, swap ? yChunkOffset(s, j) : xChunkOffset(s, j), rowsOff));
+      Value bAddr = arith::AddIOp::create(
+          b, alignedBase, swap ? xChunkOffset(s, j) : yChunkOffset(s, j));
+      Value descA = smemDescriptor(aAddr);
+      Value descB = smemDescriptor(bAddr);
       for (int64_t kk = 0; kk < 4; ++kk) {
         // +32 bytes (2 in descriptor units) per k16 step inside the
         // 128-byte swizzled row.
@@ -679,13 +708,17 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
 }
 
 Value WarpSpecializedBuilder::warpHasRows(Value cw, Value ltid) {
+  // With swap_ab the fragment's rows are weight rows (bounded by N): all
+  // live but at the tile past N's end.
   Value warp = arith::DivUIOp::create(b, ltid, cIdx(32));
   Value firstRow = arith::AddIOp::create(
-      b, m0,
+      b, swap ? n0 : m0,
       arith::AddIOp::create(b, arith::MulIOp::create(b, cw, cIdx(64)),
                             arith::MulIOp::create(b, warp, cIdx(16))));
-  Value m = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
-  return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, firstRow, m);
+  Value bound = swap ? cIdx(n)
+                     : arith::IndexCastOp::create(b, b.getIndexType(), mArg)
+                           .getResult();
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, firstRow, bound);
 }
 
 void WarpSpecializedBuilder::buildIf(Value cond, function_ref<void()> body) {
@@ -706,7 +739,7 @@ Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
   auto slot = [&](int64_t g, int64_t i) {
     return scratchWord(
         basePtr, arith::AddIOp::create(b, ltid64,
-                                       cI64(((g - 1) * blockN / 2 + i) * 128)));
+                                       cI64(((g - 1) * fragN / 2 + i) * 128)));
   };
   // Named barrier 2 over all consumer warpgroups: once for the ring to be
   // free, once for the partials to be there. Each group reaches it from
@@ -722,7 +755,7 @@ Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
   Value live = warpHasRows(cIdx(0), ltid);
   if (group != 0) {
     buildIf(live, [&] {
-      for (int64_t i = 0; i < blockN / 2; ++i)
+      for (int64_t i = 0; i < fragN / 2; ++i)
         LLVM::StoreOp::create(b, LLVM::ExtractValueOp::create(b, acc, i),
                               slot(group, i), /*alignment=*/4);
     });
@@ -737,7 +770,7 @@ Value WarpSpecializedBuilder::buildGroupSum(Value acc, Value ltid,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(sumIf.thenBlock());
     Value sumAcc = acc;
-    for (int64_t i = 0; i < blockN / 2; ++i) {
+    for (int64_t i = 0; i < fragN / 2; ++i) {
       Value sum = LLVM::ExtractValueOp::create(b, sumAcc, i);
       for (int64_t g = 1; g < kGroups; ++g)
         sum = arith::AddFOp::create(
@@ -786,30 +819,35 @@ Value WarpSpecializedBuilder::scratchWord(Value base, Value index) {
 void WarpSpecializedBuilder::buildFragmentPositions(Value cw, Value ltid) {
   // wgmma m64nN f32 fragment: register pair p of lane l in warp w holds
   // row w*16 + l/4 + 8*(p%2), columns (p/2)*8 + (l%4)*2 + {0, 1}.
+  // With swap_ab the rows are columns of out (from n0) and the columns
+  // tokens (from m0).
   Value warp = arith::DivUIOp::create(b, ltid, cIdx(32));
   Value lane = arith::RemUIOp::create(b, ltid, cIdx(32));
   Value rowBase = arith::AddIOp::create(
-      b, m0,
+      b, swap ? n0 : m0,
       arith::AddIOp::create(
           b, arith::MulIOp::create(b, cw, cIdx(64)),
           arith::AddIOp::create(b, arith::MulIOp::create(b, warp, cIdx(16)),
                                 arith::DivUIOp::create(b, lane, cIdx(4)))));
   colBase = arith::AddIOp::create(
-      b, n0,
+      b, swap ? m0 : n0,
       arith::MulIOp::create(b, arith::RemUIOp::create(b, lane, cIdx(4)),
                             cIdx(2)));
-  Value m = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
+  mIndex = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
   for (int64_t h = 0; h < 2; ++h) {
     Value row = arith::AddIOp::create(b, rowBase, cIdx(8 * h));
-    rowOk[h] = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, m);
+    rowOk[h] = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row,
+                                     swap ? cIdx(n) : mIndex);
     Value row64 = arith::IndexCastOp::create(b, b.getI64Type(), row);
-    rowOff[h] = arith::MulIOp::create(b, row64, ldcArg);
+    rowOff[h] = swap ? row64 : arith::MulIOp::create(b, row64, ldcArg);
   }
 }
 
 void WarpSpecializedBuilder::storePair(int64_t p, Value e0, Value e1) {
   int64_t h = p % 2;
   Value col = arith::AddIOp::create(b, colBase, cIdx((p / 2) * 8));
+  if (swap)
+    return storeTransposed(col, rowOff[h], rowOk[h], e0, e1);
   Value col64 = arith::IndexCastOp::create(b, b.getI64Type(), col);
   Value off = arith::AddIOp::create(b, rowOff[h], col64);
   storeMasked(col, off, rowOk[h], e0, e1);
@@ -826,9 +864,33 @@ void WarpSpecializedBuilder::storePairAt(Value p, Value e0, Value e1,
   Value col = arith::AddIOp::create(
       b, colBase,
       arith::MulIOp::create(b, arith::DivUIOp::create(b, p, cIdx(2)), cIdx(8)));
+  Value ok = arith::AndIOp::create(b, valid, rowOkP);
+  if (swap)
+    return storeTransposed(col, rowOffP, ok, e0, e1);
   Value col64 = arith::IndexCastOp::create(b, b.getI64Type(), col);
   Value off = arith::AddIOp::create(b, rowOffP, col64);
-  storeMasked(col, off, arith::AndIOp::create(b, valid, rowOkP), e0, e1);
+  storeMasked(col, off, ok, e0, e1);
+}
+
+void WarpSpecializedBuilder::storeTransposed(Value token, Value nOff,
+                                             Value nOk, Value e0, Value e1) {
+  // The pair's elements are two tokens (two rows of out) at one column:
+  // one 4-byte store each, each masked against M.
+  Type ptrType = LLVM::LLVMPointerType::get(ctx);
+  for (int64_t e = 0; e < 2; ++e) {
+    Value t = e ? arith::AddIOp::create(b, token, cIdx(1)).getResult() : token;
+    Value ok = arith::AndIOp::create(
+        b, nOk,
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, t, mIndex));
+    buildIf(ok, [&] {
+      Value t64 = arith::IndexCastOp::create(b, b.getI64Type(), t);
+      Value off = arith::AddIOp::create(
+          b, arith::MulIOp::create(b, t64, ldcArg), nOff);
+      Value ptr = LLVM::GEPOp::create(b, ptrType, b.getF32Type(), outPtr,
+                                      ValueRange{off});
+      LLVM::StoreOp::create(b, e ? e1 : e0, ptr, /*alignment=*/4);
+    });
+  }
 }
 
 void WarpSpecializedBuilder::storeMasked(Value col, Value off, Value rowOkV,
@@ -870,7 +932,7 @@ void WarpSpecializedBuilder::storeMasked(Value col, Value off, Value rowOkV,
 }
 
 void WarpSpecializedBuilder::buildEpilogue(Value acc) {
-  for (int64_t p = 0; p < blockN / 4; ++p)
+  for (int64_t p = 0; p < fragN / 4; ++p)
     storePair(p, LLVM::ExtractValueOp::create(b, acc, 2 * p),
               LLVM::ExtractValueOp::create(b, acc, 2 * p + 1));
 }
@@ -904,7 +966,7 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   // rank holds the same rows); all threads still take the barriers.
   Value live = warpHasRows(cw, ltid);
   buildIf(live, [&] {
-    for (int64_t i = 0; i < blockN / 2; ++i)
+    for (int64_t i = 0; i < fragN / 2; ++i)
       LLVM::StoreOp::create(b, LLVM::ExtractValueOp::create(b, acc, i), slot(i),
                             /*alignment=*/4);
   });
@@ -919,7 +981,7 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   SmallVector<Value> ranks;
   for (int64_t r = 0; r < splitK; ++r)
     ranks.push_back(arith::ConstantIntOp::create(b, r, 32));
-  int64_t pairs = blockN / 4;
+  int64_t pairs = fragN / 4;
   int64_t perRank = (pairs + splitK - 1) / splitK;
   auto slotAt = [&](Value i) {
     Value i64 = arith::IndexCastOp::create(b, b.getI64Type(), i);
@@ -981,7 +1043,7 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   Type f32 = b.getF32Type();
   // With k-groups only group 0 is left here (it holds the CTA's sum).
   int64_t threads = rowGroups * 128;
-  int64_t pairs = blockN / 4;
+  int64_t pairs = fragN / 4;
   int64_t perOwner = (pairs + splitK - 1) / splitK;
   auto clusterPtr = LLVM::LLVMPointerType::get(ctx, 7);
   Value thread =
@@ -1109,9 +1171,12 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   requires.append("k_multiple", b.getI64IntegerAttr(8));
   requires.append("x_align_bytes", b.getI64IntegerAttr(16));
   requires.append("y_align_bytes", b.getI64IntegerAttr(16));
-  requires.append("out_align_bytes",
-                  b.getI64IntegerAttr(op.getN() % 2 == 0 ? 8 : 4));
-  requires.append("ldc_multiple", b.getI64IntegerAttr(op.getN() % 2 == 0 ? 2 : 1));
+  // Pairs of columns go out as one 8-byte store where N is even; swap_ab
+  // stores single elements.
+  bool pairStores =
+      op.getN() % 2 == 0 && config.getSchedule() != ScheduleKind::SwapAB;
+  requires.append("out_align_bytes", b.getI64IntegerAttr(pairStores ? 8 : 4));
+  requires.append("ldc_multiple", b.getI64IntegerAttr(pairStores ? 2 : 1));
   info.append("requires", requires.getDictionary(ctx));
   return func;
 }

@@ -8,9 +8,9 @@ func.func @no_config(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: m
 
 // -----
 
-func.func @swap_ab(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
-  // expected-error @+1 {{'gemm.linear_bf16_fp32' op schedule 'swap_ab' is not supported by gemm-to-kernel yet}}
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 16, block_n = 64, block_k = 64, stages = 4, schedule = swap_ab, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>}
+func.func @swap_ab_cluster(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  // expected-error @+1 {{'gemm.linear_bf16_fp32' op schedule 'swap_ab' needs cluster_m = cluster_n = 1 (no multicast), got 1x2}}
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 16, block_n = 64, block_k = 64, stages = 4, schedule = swap_ab, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 2, raster = along_n>}
   return
 }
 

@@ -34,14 +34,19 @@ void GemmDialect::initialize() {
 
 int64_t ConfigAttr::getPushBufferBytes(int64_t blockM, int64_t blockN,
                                        int64_t splitK,
-                                       ReductionKind reduction) {
+                                       ReductionKind reduction,
+                                       ScheduleKind schedule) {
   if (reduction != ReductionKind::ClusterPush)
     return 0;
-  // Owner r sums the register pairs r, r + split_k, ... of the m64nN
-  // fragment (block_n / 4 pairs): ceil(pairs / split_k) per owner, two
-  // words each, from each of the split_k ranks.
-  int64_t perOwner = (blockN / 4 + splitK - 1) / splitK;
-  return splitK * perOwner * 2 * (blockM / 64) * 128 * 4;
+  // The m64nN fragment: rows on wgmma's 64-row side, n its width (block_m
+  // and block_n, swapped for swap_ab).
+  bool swap = schedule == ScheduleKind::SwapAB;
+  int64_t rows = swap ? blockN : blockM, width = swap ? blockM : blockN;
+  // Owner r sums the register pairs r, r + split_k, ... of the fragment
+  // (n / 4 pairs): ceil(pairs / split_k) per owner, two words each, from
+  // each of the split_k ranks.
+  int64_t perOwner = (width / 4 + splitK - 1) / splitK;
+  return splitK * perOwner * 2 * (rows / 64) * 128 * 4;
 }
 
 /// Dynamic shared memory of a config: the operand ring (x and y tiles per
@@ -52,29 +57,32 @@ int64_t ConfigAttr::getPushBufferBytes(int64_t blockM, int64_t blockN,
 static int64_t dynamicSharedBytes(int64_t blockM, int64_t blockN,
                                   int64_t blockK, int64_t stages,
                                   int64_t splitK, ReductionKind reduction,
-                                  int64_t kGroups) {
+                                  int64_t kGroups, ScheduleKind schedule) {
   int64_t ring = stages * (blockM + blockN) * blockK * 2;
   bool parks =
       (splitK > 1 && reduction == ReductionKind::Cluster) || kGroups > 1;
   int64_t partial = parks ? 4 * blockM * blockN : 0;
   return std::max(ring, partial) +
-         ConfigAttr::getPushBufferBytes(blockM, blockN, splitK, reduction) +
+         ConfigAttr::getPushBufferBytes(blockM, blockN, splitK, reduction,
+                                        schedule) +
          1024;
 }
 
 int64_t ConfigAttr::getSharedMemoryBytes() const {
   return dynamicSharedBytes(getBlockM(), getBlockN(), getBlockK(), getStages(),
-                            getSplitK(), getReduction(), getKGroups());
+                            getSplitK(), getReduction(), getKGroups(),
+                            getSchedule());
 }
 
 int64_t ConfigAttr::getTotalSharedMemoryBytes(int64_t blockM, int64_t blockN,
                                               int64_t blockK, int64_t stages,
                                               int64_t splitK,
                                               ReductionKind reduction,
-                                              int64_t kGroups) {
+                                              int64_t kGroups,
+                                              ScheduleKind schedule) {
   // The mbarriers (two per stage) live in static shared memory.
   return dynamicSharedBytes(blockM, blockN, blockK, stages, splitK, reduction,
-                            kGroups) +
+                            kGroups, schedule) +
          2 * stages * 8;
 }
 
@@ -185,7 +193,8 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   }
 
   int64_t total = getTotalSharedMemoryBytes(blockM, blockN, blockK, stages,
-                                            splitK, reduction, kGroups);
+                                            splitK, reduction, kGroups,
+                                            schedule);
   if (total > kMaxSharedMemoryBytes)
     return emitError() << "needs " << total
                        << " bytes of shared memory, more than the "

@@ -161,7 +161,8 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       auto fits = [&](int64_t st, ReductionKind red) {
         return ConfigAttr::getTotalSharedMemoryBytes(
                    blockM, blockN, blockK, st, split, red,
-                   /*kGroups=*/1) <= chip.maxSharedMemoryBytes;
+                   /*kGroups=*/1, ScheduleKind::WarpSpecialized) <=
+               chip.maxSharedMemoryBytes;
       };
       ReductionKind reduction = ReductionKind::None;
       int64_t splitStages = stages;

@@ -117,17 +117,19 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     /// Bytes of the `cluster_push` reduction's buffer (0 for the other
     /// reductions): for each of the split_k ranks, its slices of the
     /// register pairs that each owner sums, one fp32 word per consumer
-    /// thread of k-group 0.
+    /// thread of k-group 0 (the fragment's rows and n follow `schedule`).
     static int64_t getPushBufferBytes(int64_t blockM, int64_t blockN,
                                       int64_t splitK,
-                                      ReductionKind reduction);
+                                      ReductionKind reduction,
+                                      ScheduleKind schedule);
     /// Dynamic plus static (mbarrier) shared memory of a config with these
     /// parameters: what the verifier holds against kMaxSharedMemoryBytes.
     static int64_t getTotalSharedMemoryBytes(int64_t blockM, int64_t blockN,
                                              int64_t blockK, int64_t stages,
                                              int64_t splitK,
                                              ReductionKind reduction,
-                                             int64_t kGroups);
+                                             int64_t kGroups,
+                                             ScheduleKind schedule);
     /// Threads per CTA.
     int64_t getBlockThreads() const;
     /// Largest dynamic shared memory one CTA may use on sm_90 (227 KiB).
