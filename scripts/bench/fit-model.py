@@ -26,7 +26,7 @@ SMEM = 232448  # ConfigAttr::kMaxSharedMemoryBytes
 H100 = dict(sms=132, tf=989.0, dram=3350.0, l2=8000.0, sm=100.0, kstep=200.0,
             wave=1.5, cta=10.0, red=1.0, dsm=100.0,
             clusters={1: 132, 2: 66, 4: 30, 8: 15})
-BUCKETS = [(1, 64), (65, 128), (129, 256), (257, 512), (513, 1024),
+BUCKETS = [(1, 8), (9, 16), (17, 32), (33, 64), (65, 128), (129, 256), (257, 512), (513, 1024),
            (1025, 2048), (2049, 4096), (4097, 8192), (8193, 2147483647)]
 
 
@@ -40,14 +40,15 @@ def resident(p, size):
 
 
 def estimate(p, cfg, m, n, k):
-    bm, bn, bk, split, cm, cn = cfg
+    bm, bn, bk, split, cm, cn, swap = cfg
     tiles = cdiv(cdiv(m, bm), cm) * cm * cdiv(cdiv(n, bn), cn) * cn
     ctas = tiles * split
     res = max(1, resident(p, cm * cn * split))
     waves = cdiv(ctas, res)
     ks = cdiv(cdiv(k, bk), split)
     per_sm = p["tf"] * 1e12 / p["sms"]
-    eff = (0.80 if bm == 128 else 0.55) * min(1.0, 0.6 + 0.4 * bn / 256.0)
+    rows64, width = (bn, bm) if swap else (bm, bn)  # wgmma's 64-row side, its n
+    eff = (0.80 if rows64 == 128 else 0.55) * min(1.0, 0.6 + 0.4 * width / 256.0)
     t_compute = waves * (bm * bn * ks * bk * 2) / (per_sm * eff)
     active = min(ctas, res)
     psb = min(p["sm"], p["l2"] / active) * 1e9
@@ -75,10 +76,13 @@ def select(p, n, k, lo, hi):
     hi = min(hi, 16384)
     lo = min(lo, hi)
     best = None
-    for bm in (128, 64):
-        for bn in (256, 192, 128, 64, 32):
+    for swap in (0, 1):
+      if swap and hi > 32:
+        continue
+      for bm in (32, 16, 8) if swap else (128, 64):
+        for bn in (128, 64) if swap else (256, 192, 128, 64, 32):
             for bk in (64, 128):
-                if bk == 128 and bm != 64:
+                if bk == 128 and bm != 64 and not swap:
                     continue
                 kt = cdiv(k, bk)
                 st = stages_for(bm, bn, bk)
@@ -88,9 +92,9 @@ def select(p, n, k, lo, hi):
                     if split > 1 and (kt < 2 * split or 4 * bm * bn > st * (bm + bn) * bk * 2):
                         continue
                     for cm in (1, 2):
-                        if cm > 1 and (split > 1 or bm != 128 or bn % 16):
+                        if cm > 1 and (split > 1 or bm != 128 or bn % 16 or swap):
                             continue
-                        cfg = (bm, bn, bk, split, cm, 1)
+                        cfg = (bm, bn, bk, split, cm, 1, swap)
                         score = sum(estimate(p, cfg, m, n, k) / ideal(p, m, n, k) for m in (lo, hi))
                         if best is None or score < best[0]:
                             best = (score, cfg)
@@ -100,18 +104,19 @@ def select(p, n, k, lo, hi):
 def parse_tag(tag):
     """The model's view of a sweep tag, or None for a schedule it does not
     choose (persistent: tag suffix p; k-groups: kg2; the cluster_push
-    reduction: push)."""
-    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(p[mg]?)?(kg\d+)?", tag)
-    if g.group(6) or g.group(9) or g.group(10):
+    reduction: push, except for swap_ab: sw, swept with push only)."""
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(sw)?(p[mg]?)?(kg\d+)?", tag)
+    swap = 1 if g.group(9) else 0
+    if (g.group(6) and not swap) or g.group(10) or g.group(11):
         return None
     bm, bn, bk, _, split = (int(x) for x in g.groups()[:5])
-    return (bm, bn, bk, split, int(g.group(7) or 1), int(g.group(8) or 1))
+    return (bm, bn, bk, split, int(g.group(7) or 1), int(g.group(8) or 1), swap)
 
 
 def parse_config_text(text):
     f = dict(re.findall(r"(\w+) = (\w+)", text))
     return (int(f["block_m"]), int(f["block_n"]), int(f["block_k"]), int(f["split_k"]),
-            int(f["cluster_m"]), int(f["cluster_n"]))
+            int(f["cluster_m"]), int(f["cluster_n"]), int(f["schedule"] == "swap_ab"))
 
 
 def check_mirror(p, pins):
@@ -193,14 +198,14 @@ def main():
     if not args.refit:
         return
     nks = sorted({(n, k) for n, k, _ in rows})
-    decode = {nk: select(p, *nk, 1, 64) for nk in nks}
+    decode = {nk: select(p, *nk, 1, 8) for nk in nks}
     grid = {"l2": [4000, 6000, 8000, 10000, 12000, 16000], "sm": [60, 80, 100, 130, 160, 200],
             "kstep": [100, 150, 200, 250, 300, 400], "wave": [0.5, 1, 1.5, 2, 3],
             "cta": [0, 5, 10, 20, 40], "red": [0.5, 1, 2, 3, 4, 6], "dsm": [25, 50, 100, 200, 400]}
 
     def objective(q):
         g, mx, le = point_regret(q, rows)
-        moved = sum(select(q, *nk, 1, 64) != decode[nk] for nk in nks)
+        moved = sum(select(q, *nk, 1, 8) != decode[nk] for nk in nks)
         return 3 * math.log(g) + 0.5 * le + 0.5 * math.log(mx) + moved
 
     best = objective(p)

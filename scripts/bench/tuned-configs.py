@@ -10,7 +10,13 @@ Every measurement goes in (gemm-compile picks per M bucket); rows whose
 check failed (relerr above 2e-5 or missing) are left out. The config tags
 of sweep-compile.sh (m128n256k64s4x1c2cn2; push after the split: the
 cluster_push reduction; p: persistent, pm and pg: its along_m and grouped
-rasters; kg2: two k-groups) become #gemm.config text.
+rasters; kg2: two k-groups; sw: swap_ab) become #gemm.config text; a
+config column that already is #gemm.config text is kept.
+
+gemm-compile compares the times of one M bucket with each other, so they
+must come from one card. --override LO-HI:DEVICE:CSV[,CSV...] takes the
+rows with M in LO-HI from those CSVs (measured on DEVICE) and drops the
+positional CSVs' rows there; each measurement names its device.
 """
 import argparse
 import csv
@@ -20,17 +26,21 @@ import sys
 
 
 def config_text(tag):
-    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(p([mg])?)?(?:kg(\d+))?", tag)
+    if tag.startswith("#gemm.config<"):
+        return tag
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?"
+                     r"(?:kg(\d+))?(sw)?(p([mg])?)?(?:kg(\d+))?", tag)
     if not g:
         sys.exit(f"error: config tag '{tag}' is not of sweep-compile.sh's form")
     bm, bn, bk, stages, split = (int(x) for x in g.groups()[:5])
     cm = int(g.group(7) or 1)
     cn = int(g.group(8) or 1)
     red = ("cluster_push" if g.group(6) else "cluster") if split > 1 else "none"
-    sched = "persistent" if g.group(9) else "warp_specialized"
-    raster = {None: "along_n", "m": "along_m", "g": "grouped"}[g.group(10)]
+    sched = ("persistent" if g.group(11) else
+             "swap_ab" if g.group(10) else "warp_specialized")
+    raster = {None: "along_n", "m": "along_m", "g": "grouped"}[g.group(12)]
     # k_groups = 1 is the default: gemm-opt prints it only when not 1.
-    kg = int(g.group(11) or 1)
+    kg = int(g.group(9) or g.group(13) or 1)
     groups = f", k_groups = {kg}" if kg != 1 else ""
     return (f"#gemm.config<block_m = {bm}, block_n = {bn}, block_k = {bk}, "
             f"stages = {stages}, schedule = {sched}, split_k = {split}, "
@@ -43,23 +53,49 @@ def main():
     ap.add_argument("--chip", default="sm_90a")
     ap.add_argument("--device", required=True)
     ap.add_argument("--date", required=True)
+    ap.add_argument("--override", action="append", default=[],
+                    metavar="LO-HI:DEVICE:CSV[,CSV...]")
     args = ap.parse_args()
+    overrides = []
+    for spec in args.override:
+        try:
+            span, device, paths = spec.split(":", 2)
+            lo, hi = (int(x) for x in span.split("-"))
+        except ValueError:
+            sys.exit(f"error: --override '{spec}' is not LO-HI:DEVICE:CSV[,CSV...]")
+        overrides.append({"m": [lo, hi], "device": device,
+                          "sources": paths.split(",")})
+
+    def overridden(m):
+        return any(o["m"][0] <= m <= o["m"][1] for o in overrides)
+
     rows = []
-    for path in args.csv:
+
+    def read(path, device, keep):
         for r in csv.DictReader(open(path)):
             try:
                 us, err = float(r["us"]), float(r["relerr"])
             except ValueError:
                 continue
-            if not err <= 2e-5:
+            m = int(r["M"])
+            if not err <= 2e-5 or not keep(m):
                 continue
             n, k = (int(x) for x in r["nk"].split("x"))
-            rows.append({"n": n, "k": k, "m": int(r["M"]),
-                         "config": config_text(r["config"]), "us": us})
+            rows.append({"n": n, "k": k, "m": m,
+                         "config": config_text(r["config"]), "us": us,
+                         "device": device})
+
+    for path in args.csv:
+        read(path, args.device, lambda m: not overridden(m))
+    for o in overrides:
+        lo, hi = o["m"]
+        for path in o["sources"]:
+            read(path, o["device"], lambda m, lo=lo, hi=hi: lo <= m <= hi)
     rows.sort(key=lambda r: (r["n"], r["k"], r["m"], r["us"]))
     json.dump({"schema_version": 1, "chip": args.chip, "device": args.device,
                "date": args.date, "sources": args.csv,
-               "measurements": rows}, sys.stdout, indent=1)
+               "overrides": overrides, "measurements": rows},
+              sys.stdout, indent=1)
     print()
 
 

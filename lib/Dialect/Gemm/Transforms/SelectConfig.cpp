@@ -69,9 +69,12 @@ double mlir::gemm::estimateMicroseconds(const ChipModel &chip,
   // Tensor cores: the padded tile at the per-SM peak, derated for a single
   // consumer warpgroup (less latency hiding) and for narrow wgmma (the A
   // operand is re-read from shared memory for fewer columns).
+  // swap_ab puts block_n on wgmma's 64-row side and block_m on its n side.
+  bool swap = config.getSchedule() == ScheduleKind::SwapAB;
+  double wgmmaRows = swap ? bn : bm, wgmmaN = swap ? bm : bn;
   double perSMFlops = chip.tensorTflops * 1e12 / chip.numSMs;
-  double eff = (config.getBlockM() == 128 ? 0.80 : 0.55) *
-               std::min(1.0, 0.6 + 0.4 * bn / 256.0);
+  double eff = (wgmmaRows == 128 ? 0.80 : 0.55) *
+               std::min(1.0, 0.6 + 0.4 * wgmmaN / 256.0);
   double tCompute = waves * (bm * bn * kSteps * bk * 2) / (perSMFlops * eff);
 
   // Operand streaming: every CTA pulls its rows of x and y (rows past M or
@@ -133,12 +136,26 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
   int64_t lo = std::min(mMin, hi);
   ConfigAttr best;
   double bestScore = 0;
-  for (int64_t blockM : {128, 64}) {
-    for (int64_t blockN : {256, 192, 128, 64, 32}) {
+  // swap_ab (tokens on wgmma's n side, 8-32 wide) for buckets of at most
+  // 32 rows: measured 4-32% faster than 64-row tiles at M <= 32 on the
+  // dsv4 shapes, and no faster at M = 64 (docs/perf/README.md).
+  for (ScheduleKind schedule :
+       {ScheduleKind::WarpSpecialized, ScheduleKind::SwapAB}) {
+  bool swap = schedule == ScheduleKind::SwapAB;
+  if (swap && mMax > 32)
+    continue;
+  // Named arrays: an ArrayRef of a braced list would dangle in the loop.
+  static constexpr int64_t kBlockM[] = {128, 64}, kSwapBlockM[] = {32, 16, 8};
+  static constexpr int64_t kBlockN[] = {256, 192, 128, 64, 32},
+                           kSwapBlockN[] = {128, 64};
+  for (int64_t blockM : swap ? ArrayRef<int64_t>(kSwapBlockM)
+                             : ArrayRef<int64_t>(kBlockM)) {
+    for (int64_t blockN : swap ? ArrayRef<int64_t>(kSwapBlockN)
+                               : ArrayRef<int64_t>(kBlockN)) {
       // block_k = 128 (half the pipeline steps) is measured for the
       // single-consumer tiles of small M only.
       for (int64_t blockK : {64, 128}) {
-      if (blockK == 128 && blockM != 64)
+      if (blockK == 128 && blockM != 64 && !swap)
         continue;
       int64_t kTiles = ceilDiv(k, blockK);
       // The deepest ring that fits, up to 8 stages (deeper buys little).
@@ -161,7 +178,7 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       auto fits = [&](int64_t st, ReductionKind red) {
         return ConfigAttr::getTotalSharedMemoryBytes(
                    blockM, blockN, blockK, st, split, red,
-                   /*kGroups=*/1, ScheduleKind::WarpSpecialized) <=
+                   /*kGroups=*/1, schedule) <=
                chip.maxSharedMemoryBytes;
       };
       ReductionKind reduction = ReductionKind::None;
@@ -183,11 +200,12 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       // Pairs of CTAs along M sharing the y tile (multicast): for the
       // two-consumer tiles without split-K.
       for (int64_t clusterM : {1, 2}) {
-      if (clusterM > 1 && (split > 1 || blockM != 128 || blockN % 16 != 0))
+      if (clusterM > 1 &&
+          (split > 1 || blockM != 128 || blockN % 16 != 0 || swap))
         continue;
       auto config = ConfigAttr::get(
           ctx, blockM, blockN, blockK, splitStages,
-          ScheduleKind::WarpSpecialized, split, reduction, clusterM,
+          schedule, split, reduction, clusterM,
           /*clusterN=*/1, RasterOrder::AlongN, /*kGroups=*/1);
       double score =
           estimateMicroseconds(chip, config, lo, n, k) /
@@ -202,6 +220,7 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       }
       }
     }
+  }
   }
   return best;
 }

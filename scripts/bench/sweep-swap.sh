@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The swap_ab sweep: the weight's rows on wgmma's 64-row side and the
+# tokens as its n (block_m 8..64), against the kernels the dsv4 bundle
+# ships today (tuned warp_specialized, cluster_push split-K), in one run.
+#   scripts/bench/sweep-swap.sh compile   # here: out/sweep-swap{,-odd}
+#   scripts/bench/sweep-swap.sh run       # GPU machine: $OUT/*.csv, *.log
+# swap: the 8 dsv4 (N, K) at M in {1, 4, 8, 16, 32, 64}, block_m 8/16/32/64,
+# block_n 64/128, block_k 128, split 2/4/8 with cluster_push; odd: N = 200,
+# K = 4104 (a column tail and uneven rank shares), block_m 8/24/64, both
+# reductions and split 1, only checked, at M in {1, 3, 7, 8, 9, 17, 64}.
+# The baseline is out/bundles/dsv4 (scripts/compile-bundles.sh), timed by
+# the same gemm-bench at the same M.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+dsv4="256x4096 512x4096 1024x4096 2048x4096 384x7168 512x7168 1024x7168 2048x7168"
+ms="1,4,8,16,32,64"
+case ${1:-} in
+  compile)
+    export SWEEP_SCHEDULE=swap_ab
+    SWEEP_DIR=out/sweep-swap SWEEP_BM="8 16 32 64" SWEEP_BN="64 128" SWEEP_BK=128 \
+      SWEEP_SPLIT="2 4 8" SWEEP_REDUCTION=cluster_push \
+      scripts/bench/sweep-compile.sh "$dsv4" "$ms" 1-64
+    SWEEP_DIR=out/sweep-swap-odd SWEEP_BM="8 24 64" SWEEP_BN="64 128" SWEEP_BK="64 128" \
+      SWEEP_SPLIT="1 2 8" SWEEP_REDUCTION="cluster cluster_push" \
+      scripts/bench/sweep-compile.sh "200x4104" "1,3,7,8,9,17,64" 1-64
+    [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
+    ;;
+  run)
+    OUT=${OUT:-out/sweep-results}
+    mkdir -p "$OUT"
+    status=0
+    # Correctness first: every odd-shape config at tails (every element
+    # against fp64, output poisoned).
+    SWEEP_DIR=out/sweep-swap-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
+      "1,3,7,8,9,17,64" > "$OUT/check-odd.log" || status=1
+    # The shipped kernels at the same M, same gemm-bench, before the sweep.
+    mkdir -p "$OUT/base"
+    python3 -c 'import json, sys; print(json.dumps({"nk": [[int(v) for v in s.split("x")] for s in sys.argv[2:]], "m": [int(m) for m in sys.argv[1].split(",")]}))' \
+      "$ms" $dsv4 > "$OUT/base/shapes.json"
+    build-rt/tools/gemm-bench/gemm-bench "$OUT/base/shapes.json" --bundle out/bundles/dsv4 \
+      --backends generated,cublaslt --replays 15 --json "$OUT/base/bench.json" \
+      > "$OUT/base/bench.txt" 2>&1 || status=1
+    scripts/bench/bench-to-csv.py "$OUT/base/bench.json" out/bundles/dsv4 \
+      > "$OUT/base.csv" || status=1
+    SWEEP_DIR=out/sweep-swap OUT=$OUT/swap scripts/bench/sweep-run.sh > "$OUT/best-swap.txt" 2>&1 || status=1
+    mv "$OUT/swap/sweep.csv" "$OUT/sweep-swap.csv"
+    exit $status
+    ;;
+  *)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
