@@ -35,18 +35,18 @@ check=build-rt/tools/gemm-check/gemm-check
 
 status=0
 dsv4_nk=$(python3 -c 'import json;print(",".join(f"{n}x{k}" for n,k in json.load(open("shapes/dsv4.json"))["nk"]))')
-# Every default bucket (1-64, 65-128, 129-256, 257-512, 513-1024,
-# 1025-2048, 2049-4096, 4097-8192, 8193-) gets at least one M, so every
-# variant runs, with tails in M.
+# Every default bucket (1-8, 9-16, 17-32, 33-64, 65-128, 129-256, 257-512,
+# 513-1024, 1025-2048, 2049-4096, 4097-8192, 8193-) gets at least one M, so
+# every variant runs, with tails in M.
 echo "## dsv4 bundle, policy generated" | tee -a "$OUT/gpu-check.txt"
 $check --bundle out/bundles/dsv4 --policy generated --nk "$dsv4_nk" \
-  --m-list 1,4,7,16,64,65,100,129,256,300,1000,1024,2000,3000,4096,4097,8200 \
+  --m-list 1,4,7,13,16,25,50,64,65,100,129,256,300,1000,1024,2000,3000,4096,4097,8200 \
   --csv "$OUT/gpu-check-dsv4.csv" 2>&1 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 # Row strides larger than the rows (lda = K + 8, ldb = K + 16, ldc = N + 6):
 # nothing past column N may change.
 $check --bundle out/bundles/dsv4 --policy generated --nk "$dsv4_nk" \
-  --m-list 1,7,65,129,300,1000,2000 --padded-only \
+  --m-list 1,7,13,25,50,65,129,300,1000,2000 --padded-only \
   --csv "$OUT/gpu-check-dsv4-padded.csv" 2>&1 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
@@ -67,14 +67,14 @@ json.dump(m, open(f"{dst}/manifest.json", "w"), indent=1)
 PY
 for pass in jit disk-cache; do
   GEMMRT_CACHE_DIR=$jit_dir/cache $check --bundle "$jit_dir/bundle" --policy generated --nk "$dsv4_nk" \
-    --m-list 1,129,1000,4097 --csv "$OUT/gpu-check-dsv4-$pass.csv" 2>&1 | tail -1 | sed "s/^/$pass: /" | tee -a "$OUT/gpu-check.txt"
+    --m-list 1,13,25,129,1000,4097 --csv "$OUT/gpu-check-dsv4-$pass.csv" 2>&1 | tail -1 | sed "s/^/$pass: /" | tee -a "$OUT/gpu-check.txt"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 rm -rf "$jit_dir"
 
 echo "## odd shapes, policy generated" | tee -a "$OUT/gpu-check.txt"
 $check --bundle out/bundles/odd --policy generated \
-  --nk 200x4104,200x7168,384x4104,384x7168 --m-list 1,7,129,1000,4097 --padded \
+  --nk 200x4104,200x7168,384x4104,384x7168 --m-list 1,7,13,25,50,129,1000,4097 --padded \
   --csv "$OUT/gpu-check-odd.csv" 2>&1 | tee -a "$OUT/gpu-check.txt"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 

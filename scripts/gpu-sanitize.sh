@@ -65,7 +65,7 @@ filter=(--kernel-name kns=gemm_ --report-api-errors no)
 # One M per default bucket (1-64, 65-128, 129-256, 257-512, 513-1024,
 # 1025-2048, 2049-4096, 4097-8192, 8193-), none a multiple of a tile, plus
 # M = 1 and a bucket's top.
-m_list=${SANITIZE_M:-1,7,64,100,129,300,1000,2000,3000,4097,8200}
+m_list=${SANITIZE_M:-1,7,13,25,64,100,129,300,1000,2000,3000,4097,8200}
 
 run_tool() { # <tool>
   local tool=$1 rc=0 extra=()

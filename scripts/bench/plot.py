@@ -71,7 +71,11 @@ def load(directory):
                 continue
             row = rows.setdefault(key, {'M': key[0], 'N': key[1], 'K': key[2]})
             if 'floor_us' in r:
-                row.setdefault('floor_us', r['floor_us'])
+                # gemm-bench's floor is the card's; peers.py assumes an H100.
+                if keymap is None:
+                    row['floor_us'] = r['floor_us']
+                else:
+                    row.setdefault('floor_us', r['floor_us'])
             if (key[1], key[2]) not in groups:
                 groups.append((key[1], key[2]))
             for name, cell in r.items():
@@ -130,6 +134,7 @@ def write_table(path, header, rows, groups):
     have_auto = any(us(r, AUTO) is not None for r in rows.values())
     have_torch = any(us(r, TORCH) is not None for r in rows.values())
     have_peer = any(us(r, PEER) is not None for r in rows.values())
+    hbm = header.get('hbm_tbps', 3.35)
     cols = ['M', 'N', 'K', 'ours us'] + (['auto us'] if have_auto else []) + \
         ['cuBLASLt us', 'torch cuBLAS us', 'Triton us', 'cuBLAS/ours'] + \
         (['ours in peers.py us', 'same process cuBLAS/ours'] if have_peer else []) + ['floor us']
@@ -143,7 +148,7 @@ def write_table(path, header, rows, groups):
              + ("ours in peers.py = the same kernels through gemmgen's torch op, timed in "
                 'the same process as torch cuBLAS (blocks A B B A); same process cuBLAS/ours = '
                 'torch cuBLAS / that. ' if have_peer else '')
-             + 'floor = max(bytes / 3.35 TB/s, flops / 989 TFLOP/s).', '',
+             + f'floor = max(bytes / {hbm} TB/s, flops / 989 TFLOP/s).', '',
              '| ' + ' | '.join(cols) + ' |',
              '|' + '|'.join('---:' for _ in cols) + '|']
     speedups = []
@@ -318,7 +323,7 @@ def plot_floor(path, header, rows, groups, plt):
                 handles.setdefault(l, h)
         axes[1].legend(list(handles.values()), list(handles.keys()), fontsize=7,
                        loc='center left', bbox_to_anchor=(1.01, 0.5), frameon=False)
-    fig.suptitle(f'fraction of the floor max(bytes/3.35 TB/s, flops/989 TFLOP/s) — {card_line(header)}',
+    fig.suptitle(f"fraction of the floor max(bytes/{header.get('hbm_tbps', 3.35)} TB/s, flops/989 TFLOP/s) — {card_line(header)}",
                  fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

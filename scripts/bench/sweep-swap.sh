@@ -9,20 +9,24 @@
 # K = 4104 (a column tail and uneven rank shares), block_m 8/24/64, both
 # reductions and split 1, only checked, at M in {1, 3, 7, 8, 9, 17, 64}.
 # The baseline is out/bundles/dsv4 (scripts/compile-bundles.sh), timed by
-# the same gemm-bench at the same M.
+# the same gemm-bench at the same M. SWAP_NK, SWAP_BM and SWAP_SPLIT (and
+# SWAP_ODD_SPLIT for the checked odd shape, SWAP_MS for the M) replace the
+# swept lists, e.g.
+# SWAP_SPLIT="3 5 6 7" for split counts that are not powers of two.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 dsv4="256x4096 512x4096 1024x4096 2048x4096 384x7168 512x7168 1024x7168 2048x7168"
-ms="1,4,8,16,32,64"
+nks=${SWAP_NK:-$dsv4}
+ms=${SWAP_MS:-1,4,8,16,32,64}
 case ${1:-} in
   compile)
     export SWEEP_SCHEDULE=swap_ab
-    SWEEP_DIR=out/sweep-swap SWEEP_BM="8 16 32 64" SWEEP_BN="64 128" SWEEP_BK=128 \
-      SWEEP_SPLIT="2 4 8" SWEEP_REDUCTION=cluster_push \
-      scripts/bench/sweep-compile.sh "$dsv4" "$ms" 1-64
+    SWEEP_DIR=out/sweep-swap SWEEP_BM="${SWAP_BM:-8 16 32 64}" SWEEP_BN="64 128" SWEEP_BK=128 \
+      SWEEP_SPLIT="${SWAP_SPLIT:-2 4 8}" SWEEP_REDUCTION=cluster_push \
+      scripts/bench/sweep-compile.sh "$nks" "$ms" 1-64
     SWEEP_DIR=out/sweep-swap-odd SWEEP_BM="8 24 64" SWEEP_BN="64 128" SWEEP_BK="64 128" \
-      SWEEP_SPLIT="1 2 8" SWEEP_REDUCTION="cluster cluster_push" \
+      SWEEP_SPLIT="${SWAP_ODD_SPLIT:-1 2 8}" SWEEP_REDUCTION="cluster cluster_push" \
       scripts/bench/sweep-compile.sh "200x4104" "1,3,7,8,9,17,64" 1-64
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
@@ -37,7 +41,7 @@ case ${1:-} in
     # The shipped kernels at the same M, same gemm-bench, before the sweep.
     mkdir -p "$OUT/base"
     python3 -c 'import json, sys; print(json.dumps({"nk": [[int(v) for v in s.split("x")] for s in sys.argv[2:]], "m": [int(m) for m in sys.argv[1].split(",")]}))' \
-      "$ms" $dsv4 > "$OUT/base/shapes.json"
+      "$ms" $nks > "$OUT/base/shapes.json"
     build-rt/tools/gemm-bench/gemm-bench "$OUT/base/shapes.json" --bundle out/bundles/dsv4 \
       --backends generated,cublaslt --replays 15 --json "$OUT/base/bench.json" \
       > "$OUT/base/bench.txt" 2>&1 || status=1
@@ -48,7 +52,7 @@ case ${1:-} in
     exit $status
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

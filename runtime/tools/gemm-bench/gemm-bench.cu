@@ -50,8 +50,10 @@
 // "data", "order", "warmup_ms", "complete", "rows": [{"M", "N", "K",
 // "floor_us", "sets", "calls",
 // "<backend>": {"us", "us_min", "tflops", "relerr", "variant", "served"} or
-// {"error", "variant", "served"[, "relerr", "unwritten"]}}]}; floor_us =
-// max(bytes / 3.35e12, flops / 989e12) as in peers.py.
+// {"error", "variant", "served"[, "relerr", "unwritten"]}}]}, "hbm_tbps";
+// floor_us = max(bytes / HBM bandwidth, flops / 989e12), the bandwidth being
+// the card's (memory clock x 2 x bus width: 3.35 TB/s on an H100 SXM, 4.81
+// on an H200; peers.py assumes the H100's).
 //
 // Exit status: 0 when every backend either ran correctly or had no kernel
 // for the shape (GEMMRT_ERROR_UNSUPPORTED_SHAPE: reported, not a failure);
@@ -437,6 +439,7 @@ struct DeviceInfo {
   std::string name, driver, cudaDriver, cudaRuntime, date, time;
   int smMaxMHz = 0, memMaxMHz = 0, sms = 0, ccMajor = 0, ccMinor = 0;
   int64_t l2Bytes = 0;
+  double hbmBytesPerSec = 3.35e12;
 };
 
 /// The kernel driver version ("580.159.04") from /proc, else "".
@@ -480,6 +483,12 @@ DeviceInfo deviceInfo(int dev) {
   d.smMaxMHz = v / 1000;
   CUDA_OK(cudaDeviceGetAttribute(&v, cudaDevAttrMemoryClockRate, dev));
   d.memMaxMHz = v / 1000;
+  // Double data rate over the whole bus: the floor is this card's.
+  int busBits = 0;
+  CUDA_OK(cudaDeviceGetAttribute(&busBits, cudaDevAttrGlobalMemoryBusWidth,
+                                 dev));
+  if (v > 0 && busBits > 0)
+    d.hbmBytesPerSec = 2.0 * v * 1e3 * busBits / 8;
   int drv = 0, rtv = 0;
   CUDA_OK(cudaDriverGetVersion(&drv));
   CUDA_OK(cudaRuntimeGetVersion(&rtv));
@@ -509,9 +518,12 @@ int64_t bytesPerCall(const Shape &s) {
   return 2 * (s.m * s.k + s.n * s.k) + 4 * s.m * s.n;
 }
 
+/// Peak HBM bytes per second of the card timed (deviceInfo sets it).
+double gHbmBytesPerSec = 3.35e12;
+
 double floorUs(const Shape &s) {
   double flops = 2.0 * s.m * s.n * s.k;
-  return std::max(bytesPerCall(s) / 3.35e12, flops / 989e12) * 1e6;
+  return std::max(bytesPerCall(s) / gHbmBytesPerSec, flops / 989e12) * 1e6;
 }
 
 struct InputSets {
@@ -1130,6 +1142,7 @@ int main(int argc, char **argv) {
   CUDA_OK(cudaSetDevice(0));
   CUDA_OK(cudaFree(nullptr)); // make the primary context current
   DeviceInfo dev = deviceInfo(0);
+  gHbmBytesPerSec = dev.hbmBytesPerSec;
 
   std::vector<const char *> paths;
   for (const std::string &b : opt.bundles)
@@ -1161,9 +1174,11 @@ int main(int argc, char **argv) {
   CUDA_OK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
 
   std::printf("# gemm-bench: %s (sm_%d%d, %d SMs, L2 %lld MiB, SM %d MHz, "
-              "mem %d MHz), driver %s, CUDA %s, gemmrt %s, %s\n",
+              "mem %d MHz, HBM %.2f TB/s), driver %s, CUDA %s, gemmrt %s, "
+              "%s\n",
               dev.name.c_str(), dev.ccMajor, dev.ccMinor, dev.sms,
               (long long)(dev.l2Bytes >> 20), dev.smMaxMHz, dev.memMaxMHz,
+              dev.hbmBytesPerSec / 1e12,
               dev.driver.c_str(), dev.cudaDriver.c_str(), gemmrt_version(),
               dev.time.c_str());
   std::printf("# per-call us = median of %d graph replays / calls per replay; "
@@ -1308,6 +1323,7 @@ int main(int argc, char **argv) {
     j["clocks"] = json{{"sm_max_mhz", dev.smMaxMHz},
                        {"mem_max_mhz", dev.memMaxMHz}};
     j["l2_bytes"] = dev.l2Bytes;
+    j["hbm_tbps"] = rounded(gHbmBytesPerSec / 1e12, 1e3);
     j["sms"] = dev.sms;
     j["compute_capability"] =
         std::to_string(dev.ccMajor) + "." + std::to_string(dev.ccMinor);
