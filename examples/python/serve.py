@@ -51,7 +51,7 @@ def rel_err(out, x, w):
 
 
 def choice(rt, m, n, k):
-    """'generated n256_k4096_m1_64' or 'cublaslt', from the runtime's description."""
+    """'generated n256_k4096_m1_8' or 'cublaslt', from the runtime's description."""
     d = rt.describe(m, n, k)
     backend = re.search(r"backend=(\S+)", d)
     variant = re.search(r"variant=(\S+)", d)

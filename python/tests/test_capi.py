@@ -214,7 +214,7 @@ class RuntimeTest(unittest.TestCase):
             for n, k in ((256, 4096), (384, 7168), (2048, 7168)):
                 d = rt.describe(16, n, k)
                 self.assertIn("backend=generated", d)
-                self.assertIn(f"variant=n{n}_k{k}_m1_64", d)
+                self.assertIn(f"variant=n{n}_k{k}_m9_16", d)   # default bucket 9-16
             rt.policy = "auto"
             self.assertIn("backend=cublaslt", rt.describe(16, 200, 4104))
 
