@@ -132,7 +132,10 @@ main() {
 
   # The repo's peers.py: the shared one plus the same warm-up as gemm-bench,
   # and our kernels as the peer `gemmgen` where the package can run them.
-  local peers=scripts/bench/peers.py
+  local peers=scripts/bench/peers.py hbm
+  # The floor of the card gemm-bench measured (an H100's where it did not run).
+  hbm=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("hbm_tbps", 3.35))' \
+    "$OUT/gemm-bench-dsv4.json" 2>/dev/null) || hbm=3.35
   if python3 -c 'import torch, triton' 2>/dev/null; then
     for s in dsv4 square; do
       local bundle=out/bundles/dsv4 list=$PEERS err
@@ -149,7 +152,8 @@ main() {
       esac
       echo
       echo "## peers ($peers): shapes/$s.json, --peers $list, GEMMGEN_BUNDLES=$bundle"
-      GEMMGEN_BUNDLES=$bundle python3 "$peers" "shapes/$s.json" --peers "$list" --json "$OUT/peers-$s.json" || status=1
+      GEMMGEN_BUNDLES=$bundle python3 "$peers" "shapes/$s.json" --peers "$list" --json "$OUT/peers-$s.json" \
+        --hbm-tbps "$hbm" || status=1
     done
   else
     echo "warning: python3 cannot import torch and triton: no peer timings (the charts use cuBLASLt)" >&2
