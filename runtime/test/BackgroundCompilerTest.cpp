@@ -54,6 +54,11 @@ TEST(BackgroundCompilerNames, BucketsAndNames) {
   int64_t lo, hi;
   defaultMBucket(1, lo, hi);
   EXPECT_EQ(lo, 1);
+  EXPECT_EQ(hi, 16);
+  defaultMBucket(16, lo, hi);
+  EXPECT_EQ(hi, 16);
+  defaultMBucket(17, lo, hi);
+  EXPECT_EQ(lo, 17);
   EXPECT_EQ(hi, 64);
   defaultMBucket(65, lo, hi);
   EXPECT_EQ(lo, 65);
