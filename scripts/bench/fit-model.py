@@ -79,7 +79,7 @@ def select(p, n, k, lo, hi):
     for swap in (0, 1):
       if swap and hi > 32:
         continue
-      for bm in (32, 16, 8) if swap else (128, 64):
+      for bm in (8, 16, 32) if swap else (128, 64):
         for bn in (128, 64) if swap else (256, 192, 128, 64, 32):
             for bk in (64, 128):
                 if bk == 128 and bm != 64 and not swap:
