@@ -582,3 +582,13 @@ func.func @n2048_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<2048x7168xb
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
+
+// Not a dsv4 shape: without split-K the model sees no cost in a wider
+// swap_ab n, and the tie goes to the narrowest tile that covers the bucket
+// (block_m = 16 here, not 32), as the sweeps measured.
+// CHECK-LABEL: func.func @n4096_k4096_m1_16
+// CHECK: config = #gemm.config<block_m = 16, block_n = 64, block_k = 128, stages = 8, schedule = swap_ab, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>
+func.func @n4096_k4096_m1_16(%x: memref<?x4096xbf16>, %y: memref<4096x4096xbf16>, %out: memref<?x4096xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<4096x4096xbf16>) outs(%out : memref<?x4096xf32>) {m_range = array<i64: 1, 16>}
+  return
+}
