@@ -157,7 +157,7 @@ std::string describe(const DirState &st) {
 /// crash mid-write would leave without temp file + rename, or a power loss
 /// on a file system that loses unsynced data).
 void writeTorn(const std::string &cacheDir, const CacheKey &key,
-               const std::vector<uint8_t> &payload) {
+               const std::vector<uint8_t> &payload, int midWriteFd) {
   std::vector<uint8_t> entry = encodeCacheEntry(payload.data(), payload.size());
   std::string path = cacheEntryPath(cacheDir, key);
   if (!ensureDirectory(cacheEntryDir(cacheDir)).ok())
@@ -169,6 +169,10 @@ void writeTorn(const std::string &cacheDir, const CacheKey &key,
     size_t n = std::min<size_t>(4096, entry.size() - at);
     if (::write(fd, entry.data() + at, n) != ssize_t(n))
       _exit(4);
+    // Tell the parent a write is under way, so its kill lands in one even
+    // where building the payload is slow (sanitizer builds).
+    if (at == 0 && midWriteFd >= 0 && ::write(midWriteFd, "m", 1) != 1)
+      _exit(7);
     ::usleep(50);
   }
   ::close(fd);
@@ -211,20 +215,21 @@ DirState killWritersRepeatedly(const std::string &cacheDir, int rounds,
     // entries exist however slow fsync is here, while the kill still lands
     // at a random point of the write in progress.
     int waitWrites = int(rng() % 3);
-    int progress[2];
-    if (::pipe(progress) != 0) {
+    int progress[2], mid[2];
+    if (::pipe(progress) != 0 || ::pipe(mid) != 0) {
       ADD_FAILURE() << "pipe failed: " << std::strerror(errno);
       return total;
     }
     pid_t pid = forkChild([&] {
       ::close(progress[0]);
+      ::close(mid[0]);
       std::mt19937 order(childSeed);
       for (uint32_t n = 0;; ++n) {
         uint32_t index = order() % numKeys;
         auto payload = payloadFor(index, uint32_t(round) * 100000u + n,
                                   maxExtra);
         if (torn)
-          writeTorn(cacheDir, keyFor(index), payload);
+          writeTorn(cacheDir, keyFor(index), payload, mid[1]);
         else if (!writeCacheEntry(cacheDir, keyFor(index), payload.data(),
                                   payload.size())
                       .ok())
@@ -234,8 +239,10 @@ DirState killWritersRepeatedly(const std::string &cacheDir, int rounds,
       }
     });
     ::close(progress[1]);
+    ::close(mid[1]);
     if (pid < 0) {
       ::close(progress[0]);
+      ::close(mid[0]);
       ADD_FAILURE() << "fork failed: " << std::strerror(errno);
       return total;
     }
@@ -247,10 +254,25 @@ DirState killWritersRepeatedly(const std::string &cacheDir, int rounds,
       if (r != 1)
         break; // the child died: its exit code is checked below
     }
+    if (torn) {
+      // Each write sends one byte after its first chunk: skip those of the
+      // writes waited for, then wait for the next write to start, so the
+      // delay begins inside it.
+      for (int w = 0; w <= waitWrites; ++w) {
+        char c;
+        ssize_t r;
+        while ((r = ::read(mid[0], &c, 1)) < 0 && errno == EINTR) {
+        }
+        if (r != 1)
+          break; // the child died
+      }
+    }
     ::usleep(useconds_t(delayUs));
     ::kill(pid, SIGKILL);
     int code = waitExitCode(pid);
-    ::close(progress[0]); // (only now: an early close would SIGPIPE the child)
+    // (only now: an early close would SIGPIPE the child)
+    ::close(progress[0]);
+    ::close(mid[0]);
     EXPECT_EQ(code, 128 + SIGKILL)
         << "round " << round << ": the writer exited by itself (code " << code
         << ")";
@@ -360,11 +382,13 @@ TEST(DiskCacheFault, TornWritesAreDetectedAndRemoved) {
   const int kRounds = 30;
   const uint32_t kKeys = 6;
   const size_t kMaxExtra = 128 * 1024;
+  // A write of up to 33 chunks takes >= 1.6 ms (50 us between chunks); the
+  // delay starts after its first chunk.
   DirState total = killWritersRepeatedly(dir.path(), kRounds, kKeys, kMaxExtra,
-                                         /*maxDelayUs=*/8000, /*torn=*/true);
+                                         /*maxDelayUs=*/1000, /*torn=*/true);
   EXPECT_TRUE(total.problems.empty());
-  // The writer spends nearly all its time between chunks of one entry, so
-  // kills land mid-write in (almost) every round.
+  // Each kill lands in a write that has started, so (almost) every round
+  // leaves a torn entry.
   EXPECT_GT(total.corrupt, 0u) << describe(total);
   std::printf("[          ] %d rounds: %zu torn entries detected and removed, "
               "%zu valid entry reads\n",
