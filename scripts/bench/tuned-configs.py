@@ -28,8 +28,9 @@ import sys
 def config_text(tag):
     if tag.startswith("#gemm.config<"):
         return tag
+    # The order of sweep-compile.sh's suffixes.
     g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?"
-                     r"(?:kg(\d+))?(sw)?(p([mg])?)?(?:kg(\d+))?", tag)
+                     r"(?:kg(\d+))?(sw)?(p([mg])?)?", tag)
     if not g:
         sys.exit(f"error: config tag '{tag}' is not of sweep-compile.sh's form")
     bm, bn, bk, stages, split = (int(x) for x in g.groups()[:5])
@@ -40,7 +41,7 @@ def config_text(tag):
              "swap_ab" if g.group(10) else "warp_specialized")
     raster = {None: "along_n", "m": "along_m", "g": "grouped"}[g.group(12)]
     # k_groups = 1 is the default: gemm-opt prints it only when not 1.
-    kg = int(g.group(9) or g.group(13) or 1)
+    kg = int(g.group(9) or 1)
     groups = f", k_groups = {kg}" if kg != 1 else ""
     return (f"#gemm.config<block_m = {bm}, block_n = {bn}, block_k = {bk}, "
             f"stages = {stages}, schedule = {sched}, split_k = {split}, "
