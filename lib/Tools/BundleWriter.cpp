@@ -130,7 +130,8 @@ json::Value attrToJson(Attribute attr) {
         {"cluster_m", c.getClusterM()},
         {"cluster_n", c.getClusterN()},
         {"raster", gemm::stringifyRasterOrder(c.getRaster()).str()},
-        {"k_groups", c.getKGroups()}};
+        {"k_groups", c.getKGroups()},
+        {"warp_rows", c.getWarpRows()}};
   }
   std::string s;
   llvm::raw_string_ostream os(s);

@@ -362,7 +362,9 @@ Status buildParams(const Variant &v, const GemmArgs &a,
       break;
     }
     case ParamKind::Ptr: {
-      uint64_t ptr = a.out;
+      uint64_t ptr = p.tensor == TensorRef::X   ? a.x
+                     : p.tensor == TensorRef::Y ? a.y
+                                                : a.out;
       std::memcpy(dst, &ptr, sizeof(ptr));
       break;
     }

@@ -422,16 +422,22 @@ static Status parseParam(const FieldReader &outer, const json &pj,
     std::string tensor;
     if (Status s = r.getString("tensor", tensor); !s.ok())
       return s;
-    if (tensor == "out") {
-      p.tensor = TensorRef::Out;
-      return Status::success();
+    // x and y as plain pointers: kernels that load them without TMA (the
+    // simt schedule), with lda / ldb passed as i64 params.
+    static const std::pair<const char *, TensorRef> kTensors[] = {
+        {"x", TensorRef::X}, {"y", TensorRef::Y}, {"out", TensorRef::Out}};
+    for (const auto &[name, ref] : kTensors) {
+      if (tensor == name) {
+        p.tensor = ref;
+        return Status::success();
+      }
     }
     if (tensor == "workspace")
       return r.error("tensor", "ptr tensor 'workspace' is not supported by "
                                "this runtime version (libgemmrt " +
                                    std::string(gemmrt_version()) + ")");
-    return r.error("tensor",
-                   "unknown ptr tensor '" + tensor + "' (expected out)");
+    return r.error("tensor", "unknown ptr tensor '" + tensor +
+                                 "' (expected x, y or out)");
   }
   if (kind == "i32" || kind == "i64") {
     p.kind = kind == "i32" ? ParamKind::I32 : ParamKind::I64;
@@ -602,15 +608,17 @@ static Status parseVariant(const json &vj, const std::string &path,
     std::string ppath = rv.where("params") + "[" + std::to_string(i) + "]";
     if (Status s = parseParam(rv, (*params)[i], ppath, p); !s.ok())
       return s;
-    hasX |= p.kind == ParamKind::TmaDesc && p.tensor == TensorRef::X;
-    hasY |= p.kind == ParamKind::TmaDesc && p.tensor == TensorRef::Y;
+    // x and y come as a TMA descriptor or a pointer; out as a pointer.
+    bool operand = p.kind == ParamKind::TmaDesc || p.kind == ParamKind::Ptr;
+    hasX |= operand && p.tensor == TensorRef::X;
+    hasY |= operand && p.tensor == TensorRef::Y;
     hasOut |= p.kind == ParamKind::Ptr && p.tensor == TensorRef::Out;
     v.params.push_back(p);
   }
   if (!hasX || !hasY || !hasOut)
     return rv.error("params", std::string("missing ") +
-                                  (!hasX   ? "tma_desc x"
-                                   : !hasY ? "tma_desc y"
+                                  (!hasX   ? "x (tma_desc or ptr)"
+                                   : !hasY ? "y (tma_desc or ptr)"
                                            : "ptr out") +
                                   " (a GEMM kernel needs x, y and out)");
   v.paramBytes = layoutParams(v.params);

@@ -342,7 +342,7 @@ INSTANTIATE_TEST_SUITE_P(
                  ".grid.kind: a persistent grid needs split_k 1 and cluster "
                  "z 1, got 2 and 1"},
         Mutation{"/variants/0/params", "{}", ".params: expected an array"},
-        Mutation{"/variants/0/params", "[]", "missing tma_desc x"},
+        Mutation{"/variants/0/params", "[]", "missing x (tma_desc or ptr)"},
         Mutation{"/variants/0/params/1", "5", ".params[1]: expected an object"},
         Mutation{"/variants/0/params/0/kind", nullptr,
                  ".params[0].kind: missing field"},
@@ -354,8 +354,11 @@ INSTANTIATE_TEST_SUITE_P(
                  ".params[0].box[1]: value 512 is out of range"},
         Mutation{"/variants/0/params/2/tensor", "\"workspace\"",
                  "ptr tensor 'workspace' is not supported by this runtime"},
+        Mutation{"/variants/0/params/2/tensor", "\"z\"",
+                 "unknown ptr tensor 'z' (expected x, y or out)"},
+        // A pointer to x where out was: out is missing.
         Mutation{"/variants/0/params/2/tensor", "\"x\"",
-                 "unknown ptr tensor 'x'"},
+                 ".params: missing ptr out"},
         Mutation{"/variants/0/params/3/value", "\"q\"",
                  ".params[3].value: unknown i32 value 'q'"},
         Mutation{"/variants/0/params/2", nullptr, ".params: missing ptr out"},

@@ -73,7 +73,7 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
              << "of y, whole 8-row swizzle atoms), got "
              << config->getBlockN();
   }
-  {
+  if (config->getSchedule() != ScheduleKind::Simt) {
     // Every group of every split rank needs a k-step (the first is emitted
     // before the loop, and a consumer without one would wait forever for a
     // load its producer never issues); the smallest rank share is
@@ -130,6 +130,9 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   case ScheduleKind::Persistent:
   case ScheduleKind::SwapAB:
     kernel = buildWarpSpecializedKernel(builder, op, kernelName, info);
+    break;
+  case ScheduleKind::Simt:
+    kernel = buildSimtKernel(builder, op, kernelName, info);
     break;
   }
   if (failed(kernel))

@@ -130,3 +130,49 @@ module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 6
 // the `cluster` reduction reuses: 196608 + 131072 + 1024 + 64 bytes.
 // expected-error @+1 {{needs 328768 bytes of shared memory, more than the 232448 one CTA may use}}
 module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{simt needs block_m (tokens per CTA) in 1..8, got 16}}
+module attributes {gemm.c = #gemm.config<block_m = 16, block_n = 8, block_k = 512, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{simt needs block_k to be a multiple of 256 up to 2048 (32 lanes x 8 bf16 per load, at most 8 loads per lane in flight), got 128}}
+module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 8, block_k = 128, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{simt needs stages = 1 (it has no shared-memory ring), got 4}}
+module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 8, block_k = 512, stages = 4, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{simt needs split_k = 1, cluster 1x1 and raster = along_n (a CTA owns whole rows of the weight)}}
+module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 8, block_k = 512, stages = 1, schedule = simt, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
+
+// -----
+
+// expected-error @+1 {{simt needs k_groups of 1, 2, 4 or 8, got 3}}
+module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 8, block_k = 512, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 3>} {}
+
+// -----
+
+// 32 rows x 4 groups = 128 warps, 4096 threads.
+// expected-error @+1 {{simt needs block_n to be a multiple of warp_rows and 32 * block_n / warp_rows * k_groups threads, at most 1024 (one warp per warp_rows rows and k-group), got block_n = 32, warp_rows = 1 and k_groups = 4}}
+module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 32, block_k = 512, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 4>} {}
+
+// -----
+
+// expected-error @+1 {{simt needs block_n to be a multiple of warp_rows and 32 * block_n / warp_rows * k_groups threads, at most 1024 (one warp per warp_rows rows and k-group), got block_n = 6, warp_rows = 4 and k_groups = 1}}
+module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 6, block_k = 512, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, warp_rows = 4>} {}
+
+// -----
+
+// expected-error @+1 {{simt needs warp_rows in 1..8, got 16}}
+module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 16, block_k = 512, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, warp_rows = 16>} {}
+
+// -----
+
+// expected-error @+1 {{warp_rows = 2 needs schedule = simt}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, warp_rows = 2>} {}

@@ -8,6 +8,9 @@
 // CHECK-SAME: gemm.groups = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n, k_groups = 2>
 // CHECK-SAME: gemm.pers = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 6, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 2, raster = along_m>
 // CHECK-SAME: gemm.push = #gemm.config<block_m = 64, block_n = 32, block_k = 128, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>
+// CHECK-SAME: gemm.simt = #gemm.config<block_m = 4, block_n = 8, block_k = 512, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2, warp_rows = 2>
+// warp_rows = 1 is the default and is not printed.
+// CHECK-SAME: gemm.simt1 = #gemm.config<block_m = 1, block_n = 4, block_k = 1024, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>
 // CHECK-SAME: gemm.swap = #gemm.config<block_m = 16, block_n = 128, block_k = 64, stages = 8, schedule = swap_ab, split_k = 4, reduction = workspace, cluster_m = 1, cluster_n = 4, raster = along_n>
 // CHECK-SAME: gemm.ws = #gemm.config<block_m = 64, block_n = 8, block_k = 128, stages = 2, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>
 module attributes {
@@ -17,7 +20,9 @@ module attributes {
   gemm.pers = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 6, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 2, raster = along_m>,
   gemm.grouped = #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4, schedule = persistent, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = grouped>,
   gemm.groups = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 2, cluster_n = 1, raster = along_n, k_groups = 2>,
-  gemm.push = #gemm.config<block_m = 64, block_n = 32, block_k = 128, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>
+  gemm.push = #gemm.config<block_m = 64, block_n = 32, block_k = 128, stages = 4, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>,
+  gemm.simt = #gemm.config<block_m = 4, block_n = 8, block_k = 512, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2, warp_rows = 2>,
+  gemm.simt1 = #gemm.config<block_m = 1, block_n = 4, block_k = 1024, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, warp_rows = 1>
 } {}
 // k_groups = 1 is the default and is not printed.
 // CHECK-NOT: k_groups = 1

@@ -25,6 +25,13 @@ FailureOr<gpu::GPUFuncOp>
 buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
                            StringRef kernelName, NamedAttrList &info);
 
+/// Builds the CUDA-core kernel for `op` (configured with `simt`); same
+/// contract as buildWarpSpecializedKernel.
+FailureOr<gpu::GPUFuncOp> buildSimtKernel(OpBuilder &builder,
+                                          LinearBf16Fp32Op op,
+                                          StringRef kernelName,
+                                          NamedAttrList &info);
+
 } // namespace mlir::gemm
 
 #endif // GEMMGEN_CONVERSION_GEMMTOKERNEL_GEMMTOKERNEL_H

@@ -58,6 +58,10 @@ static int64_t dynamicSharedBytes(int64_t blockM, int64_t blockN,
                                   int64_t blockK, int64_t stages,
                                   int64_t splitK, ReductionKind reduction,
                                   int64_t kGroups, ScheduleKind schedule) {
+  // simt has no ring: only the k-groups' partial sums, one fp32 word per
+  // (token, row, group).
+  if (schedule == ScheduleKind::Simt)
+    return kGroups > 1 ? 4 * blockM * blockN * kGroups : 0;
   int64_t ring = stages * (blockM + blockN) * blockK * 2;
   bool parks =
       (splitK > 1 && reduction == ReductionKind::Cluster) || kGroups > 1;
@@ -81,12 +85,16 @@ int64_t ConfigAttr::getTotalSharedMemoryBytes(int64_t blockM, int64_t blockN,
                                               int64_t kGroups,
                                               ScheduleKind schedule) {
   // The mbarriers (two per stage) live in static shared memory.
+  int64_t barriers = schedule == ScheduleKind::Simt ? 0 : 2 * stages * 8;
   return dynamicSharedBytes(blockM, blockN, blockK, stages, splitK, reduction,
                             kGroups, schedule) +
-         2 * stages * 8;
+         barriers;
 }
 
 int64_t ConfigAttr::getBlockThreads() const {
+  // simt: one warp per weight row and k-group.
+  if (getSchedule() == ScheduleKind::Simt)
+    return 32 * getBlockN() / getWarpRows() * getKGroups();
   // One producer warpgroup plus one consumer warpgroup per 64 rows on the
   // 64-row side of wgmma (M for warp_specialized, the weight's N for swap_ab).
   int64_t rows64 = getSchedule() == ScheduleKind::SwapAB ? getBlockN() / 64
@@ -96,15 +104,62 @@ int64_t ConfigAttr::getBlockThreads() const {
 
 static bool isPowerOf2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
+/// The simt schedule's rules: warps of 16-byte loads, no ring, no split.
+static LogicalResult verifySimt(function_ref<InFlightDiagnostic()> emitError,
+                                int64_t blockM, int64_t blockN, int64_t blockK,
+                                int64_t stages, int64_t splitK,
+                                int64_t clusterM, int64_t clusterN,
+                                RasterOrder raster, int64_t kGroups,
+                                int64_t warpRows) {
+  if (blockM < 1 || blockM > 8)
+    return emitError() << "simt needs block_m (tokens per CTA) in 1..8, got "
+                       << blockM;
+  if (blockK <= 0 || blockK % 256 != 0 || blockK > 2048)
+    return emitError() << "simt needs block_k to be a multiple of 256 up to "
+                          "2048 (32 lanes x 8 bf16 per load, at most 8 loads "
+                          "per lane in flight), got "
+                       << blockK;
+  if (stages != 1)
+    return emitError() << "simt needs stages = 1 (it has no shared-memory "
+                          "ring), got "
+                       << stages;
+  if (splitK != 1 || clusterM != 1 || clusterN != 1 ||
+      raster != RasterOrder::AlongN)
+    return emitError() << "simt needs split_k = 1, cluster 1x1 and raster = "
+                          "along_n (a CTA owns whole rows of the weight)";
+  if (!isPowerOf2(kGroups) || kGroups > 8)
+    return emitError() << "simt needs k_groups of 1, 2, 4 or 8, got "
+                       << kGroups;
+  if (warpRows < 1 || warpRows > 8)
+    return emitError() << "simt needs warp_rows in 1..8, got " << warpRows;
+  if (blockN % warpRows != 0 || 32 * blockN / warpRows * kGroups > 1024)
+    return emitError() << "simt needs block_n to be a multiple of warp_rows "
+                          "and 32 * block_n / warp_rows * k_groups threads, "
+                          "at most 1024 (one warp per warp_rows rows and "
+                          "k-group), got block_n = "
+                       << blockN << ", warp_rows = " << warpRows
+                       << " and k_groups = " << kGroups;
+  return success();
+}
+
 LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t blockM, int64_t blockN, int64_t blockK,
                                  int64_t stages, ScheduleKind schedule,
                                  int64_t splitK, ReductionKind reduction,
                                  int64_t clusterM, int64_t clusterN,
-                                 RasterOrder raster, int64_t kGroups) {
+                                 RasterOrder raster, int64_t kGroups,
+                                 int64_t warpRows) {
   if (blockM <= 0 || blockN <= 0)
     return emitError() << "block_m and block_n must be positive, got "
                        << blockM << " and " << blockN;
+  if (splitK == 1 && reduction != ReductionKind::None)
+    return emitError() << "reduction must be 'none' when split_k = 1";
+  if (schedule == ScheduleKind::Simt)
+    return verifySimt(emitError, blockM, blockN, blockK, stages, splitK,
+                      clusterM, clusterN, raster, kGroups, warpRows);
+  if (warpRows != 1)
+    return emitError() << "warp_rows = " << warpRows
+                       << " needs schedule = simt";
   if (blockK <= 0 || blockK % 64 != 0)
     return emitError() << "block_k must be a positive multiple of 64 "
                           "(128-byte swizzled rows), got "
@@ -113,8 +168,6 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "stages must be at least 2, got " << stages;
   if (splitK < 1)
     return emitError() << "split_k must be at least 1, got " << splitK;
-  if (splitK == 1 && reduction != ReductionKind::None)
-    return emitError() << "reduction must be 'none' when split_k = 1";
   if (splitK > 1 && reduction == ReductionKind::None)
     return emitError() << "split_k = " << splitK
                        << " needs a reduction ('cluster', 'cluster_push', "
@@ -180,6 +233,8 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                             "of 8 up to 256 (the wgmma n), got "
                          << blockN;
     break;
+  case ScheduleKind::Simt:
+    llvm_unreachable("checked by verifySimt");
   case ScheduleKind::SwapAB:
     if (blockN != 64 && blockN != 128)
       return emitError() << "swap_ab needs block_n of 64 or 128 (weight rows "

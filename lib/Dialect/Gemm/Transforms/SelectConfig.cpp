@@ -208,7 +208,8 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       auto config = ConfigAttr::get(
           ctx, blockM, blockN, blockK, splitStages,
           schedule, split, reduction, clusterM,
-          /*clusterN=*/1, RasterOrder::AlongN, /*kGroups=*/1);
+          /*clusterN=*/1, RasterOrder::AlongN, /*kGroups=*/1,
+          /*warpRows=*/1);
       double score =
           estimateMicroseconds(chip, config, lo, n, k) /
               idealMicroseconds(chip, lo, n, k) +

@@ -11,10 +11,12 @@ def Gemm_ScheduleWarpSpecialized : I32EnumAttrCase<"WarpSpecialized", 0,
                                                    "warp_specialized">;
 def Gemm_ScheduleSwapAB : I32EnumAttrCase<"SwapAB", 1, "swap_ab">;
 def Gemm_SchedulePersistent : I32EnumAttrCase<"Persistent", 2, "persistent">;
+// CUDA cores instead of tensor cores: the decode path for a few tokens.
+def Gemm_ScheduleSimt : I32EnumAttrCase<"Simt", 3, "simt">;
 def Gemm_ScheduleKind : I32EnumAttr<"ScheduleKind",
     "how a kernel variant maps the product onto the GPU",
     [Gemm_ScheduleWarpSpecialized, Gemm_ScheduleSwapAB,
-     Gemm_SchedulePersistent]> {
+     Gemm_SchedulePersistent, Gemm_ScheduleSimt]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::gemm";
 }
@@ -63,6 +65,20 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     - `swap_ab`: computes `out^T = y * x^T` so that the weight's rows fill the
       64-row side of wgmma; `block_n` (weight rows) is 64 or 128 and `block_m`
       (tokens) a multiple of 8 up to 256.
+    - `simt`: no tensor cores, no TMA. Each warp streams `warp_rows`
+      weight rows (its share of their K) with 16-byte loads, 8 bf16 per
+      lane, and multiplies them with the same 8 elements of each of
+      `block_m` tokens (1 to 8), read through L1 once for all its rows;
+      the lanes' sums meet in a butterfly of shuffles, the k-groups' in
+      shared memory, both in a fixed order. `block_n` is the weight rows
+      per CTA (a multiple of `warp_rows`) and `k_groups` (1, 2, 4 or 8) the
+      warps that split one row's K, so a CTA is
+      `32 * block_n / warp_rows * k_groups` threads (at most 1024).
+      `block_k` (a multiple of 256) is what one warp reads of a row per
+      step: each lane issues `warp_rows * block_k / 256` loads of y before
+      it uses any. `stages = 1` (no ring), `split_k = 1`, no cluster. For
+      M <= 8, where a wgmma tile is mostly padding and the kernel's time is
+      the weight's bytes.
 
     `split_k` divides K between CTAs whose partial sums are combined as
     `reduction` says (`none` only when `split_k = 1`): `cluster` makes the
@@ -88,6 +104,9 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     `k_groups = 2` two dependent wgmma chains run side by side on the SM,
     where one alone waits on each wgmma's latency (small tiles, long K).
 
+    `warp_rows` (optional, default 1; printed only when not 1) is used by
+    `simt` only (above) and must be 1 for the other schedules.
+
     Example:
     ```mlir
     #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4,
@@ -106,7 +125,8 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     "int64_t":$cluster_m,
     "int64_t":$cluster_n,
     EnumParameter<Gemm_RasterOrder>:$raster,
-    DefaultValuedParameter<"int64_t", "1">:$k_groups
+    DefaultValuedParameter<"int64_t", "1">:$k_groups,
+    DefaultValuedParameter<"int64_t", "1">:$warp_rows
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The simt sweep: CUDA-core kernels for a few tokens (schedule simt) against
+# the kernels the dsv4 bundle ships, in one run.
+#   scripts/bench/sweep-simt.sh compile   # here: out/sweep-simt{,-odd}
+#   scripts/bench/sweep-simt.sh run       # GPU machine: $OUT/*.csv, *.log
+# Grid (per N x K): block_m (tokens per CTA) x warp_rows (rows per warp)
+# with warp_rows * block_m <= 8 (accumulator registers), k_groups 1/2/4,
+# loads in flight per lane (warp_rows * block_k / 256) 2/4/8, 8 warps per
+# CTA. Tags: m{bm}n{bn}k{bk}s1x1[kg{g}][r{rows}]simt. odd: N = 200,
+# K = 4104 (a row tail and K chunks that do not divide evenly), only
+# checked, with packed and padded strides, at tails of the 1-16 bucket.
+# SIMT_NK, SIMT_MS, SIMT_BM, SIMT_ROWS, SIMT_KG and SIMT_INFLIGHT replace
+# the swept lists; SIMT_WARPS the warps per CTA.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+nks=${SIMT_NK:-"256x4096 1024x4096 384x7168 2048x7168"}
+ms=${SIMT_MS:-1,2,4,8}
+odd_ms=1,2,3,5,7,8,9,13,16
+compile_grid() { # dir nks bucket
+  local dir=$1 list=$2 bucket=$3 nk n k bm rows kg fl warps bk bn tag cfg
+  rm -rf "$dir" && mkdir -p "$dir"
+  for nk in $list; do
+    n=${nk%x*}; k=${nk#*x}
+    mkdir -p "$dir/$nk"
+    echo "{\"nk\": [[$n, $k]], \"m\": [$ms]}" > "$dir/$nk/shapes.json"
+    for bm in ${SIMT_BM:-1 4 8}; do
+    for rows in ${SIMT_ROWS:-1 2 4}; do
+      [ $(( rows * bm )) -gt 8 ] && continue
+      for kg in ${SIMT_KG:-1 2 4}; do
+      for fl in ${SIMT_INFLIGHT:-2 4 8}; do
+        [ $(( fl % rows )) -ne 0 ] && continue
+        bk=$(( fl / rows * 256 ))
+        warps=${SIMT_WARPS:-8}
+        [ $(( warps % kg )) -ne 0 ] && continue
+        bn=$(( warps / kg * rows ))
+        tag=m${bm}n${bn}k${bk}s1x1
+        [ "$kg" -gt 1 ] && tag=${tag}kg${kg}
+        [ "$rows" -gt 1 ] && tag=${tag}r${rows}
+        tag=${tag}simt
+        cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = $kg, warp_rows = $rows>"
+        build/bin/gemm-compile --nk "$nk" --m-buckets "$bucket" --config "$cfg" --quiet -o "$dir/$nk/$tag" ||
+          echo "sweep-simt: $nk $tag did not compile (left out)" >&2
+      done
+      done
+    done
+    done
+  done
+  find "$dir" -name manifest.json | wc -l
+}
+case ${1:-} in
+  compile)
+    compile_grid out/sweep-simt "$nks" 1-8
+    SIMT_BM="1 4 8" SIMT_INFLIGHT="2 8" compile_grid out/sweep-simt-odd 200x4104 1-16
+    [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
+    ;;
+  run)
+    OUT=${OUT:-out/simt-results}
+    mkdir -p "$OUT"
+    status=0
+    # Correctness first: every odd-shape config at tails, packed and padded
+    # strides (every element against fp64, output poisoned).
+    SWEEP_DIR=out/sweep-simt-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
+      "$odd_ms" > "$OUT/check-odd.log" || status=1
+    for b in out/sweep-simt-odd/200x4104/*/; do
+      build-rt/tools/gemm-check/gemm-check --bundle "$b" --policy generated --nk 200x4104 \
+        --m-list "$odd_ms" --padded-only > "$OUT/check-odd/padded-$(basename "$b").txt" 2>&1 ||
+        { echo "padded $(basename "$b"): FAIL" >> "$OUT/check-odd.log"; status=1; }
+    done
+    # The shipped kernels at the same M, same gemm-bench, before the sweep.
+    mkdir -p "$OUT/base"
+    python3 -c 'import json, sys; print(json.dumps({"nk": [[int(v) for v in s.split("x")] for s in sys.argv[2:]], "m": [int(m) for m in sys.argv[1].split(",")]}))' \
+      "$ms" $nks > "$OUT/base/shapes.json"
+    build-rt/tools/gemm-bench/gemm-bench "$OUT/base/shapes.json" --bundle out/bundles/dsv4 \
+      --backends generated,cublaslt --replays 15 --json "$OUT/base/bench.json" \
+      > "$OUT/base/bench.txt" 2>&1 || status=1
+    scripts/bench/bench-to-csv.py "$OUT/base/bench.json" out/bundles/dsv4 \
+      > "$OUT/base.csv" || status=1
+    SWEEP_DIR=out/sweep-simt OUT=$OUT/simt scripts/bench/sweep-run.sh > "$OUT/best-simt.txt" 2>&1 || status=1
+    mv "$OUT/simt/sweep.csv" "$OUT/sweep-simt.csv"
+    exit $status
+    ;;
+  *)
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
