@@ -178,6 +178,51 @@ TEST(Params, BufferFollowsManifestOrder) {
   EXPECT_EQ(ldc, 202);
 }
 
+// A kernel without TMA (schedule simt) takes x and y as plain pointers and
+// their row strides as i64 scalars; no descriptor is encoded.
+TEST(Params, PointerOperandsAndStrides) {
+  Variant v = tilesVariant(4, 8);
+  const TensorRef tensors[] = {TensorRef::X, TensorRef::Y, TensorRef::Out};
+  const ScalarRef scalars[] = {ScalarRef::Lda, ScalarRef::Ldb, ScalarRef::Ldc};
+  v.params.resize(7);
+  for (int i = 0; i < 3; ++i) {
+    v.params[i].kind = ParamKind::Ptr;
+    v.params[i].tensor = tensors[i];
+    v.params[4 + i].kind = ParamKind::I64;
+    v.params[4 + i].value = scalars[i];
+  }
+  v.params[3].kind = ParamKind::I32;
+  v.params[3].value = ScalarRef::M;
+  v.paramBytes = layoutParams(v.params);
+  EXPECT_EQ(v.paramBytes, 56u);
+
+  int encodes = 0;
+  TensorMapCache cache([&](const TensorMapKey &, CUtensorMap *) {
+    ++encodes;
+    return Status::success();
+  });
+  alignas(128) unsigned char buf[kMaxParamBytes];
+  void *args[kMaxParams];
+  GemmArgs a = callArgs();
+  ASSERT_TRUE(buildParams(v, a, cache, buf, args).ok());
+  EXPECT_EQ(encodes, 0);
+  uint64_t ptrs[3];
+  int64_t lds[3];
+  int32_t m;
+  for (int i = 0; i < 3; ++i) {
+    std::memcpy(&ptrs[i], args[i], 8);
+    std::memcpy(&lds[i], args[4 + i], 8);
+  }
+  std::memcpy(&m, args[3], 4);
+  EXPECT_EQ(ptrs[0], a.x);
+  EXPECT_EQ(ptrs[1], a.y);
+  EXPECT_EQ(ptrs[2], a.out);
+  EXPECT_EQ(m, 7);
+  EXPECT_EQ(lds[0], 4112);
+  EXPECT_EQ(lds[1], 4104);
+  EXPECT_EQ(lds[2], 202);
+}
+
 TEST(Params, I32OverflowIsAnError) {
   Variant v = tilesVariant(64, 128);
   v.params.resize(1);

@@ -274,6 +274,32 @@ TEST(Manifest, PersistentGridKind) {
   EXPECT_EQ(b.variants[0].grid.kind, GridKind::Tiles);
 }
 
+// The simt schedule's parameters: x and y as pointers, their strides as i64.
+TEST(Manifest, PointerOperands) {
+  TempDir dir;
+  copyBundle(dataPath("bundle_good"), dir.path());
+  json j = json::parse(readText(dir / "manifest.json"));
+  j["variants"][0]["params"] = json::parse(R"([
+      {"kind": "ptr", "tensor": "x"}, {"kind": "ptr", "tensor": "y"},
+      {"kind": "ptr", "tensor": "out"}, {"kind": "i32", "value": "m"},
+      {"kind": "i64", "value": "lda"}, {"kind": "i64", "value": "ldb"},
+      {"kind": "i64", "value": "ldc"}])");
+  writeText(dir / "manifest.json", j.dump(2));
+  Bundle b;
+  Status s = loadBundle(dir.path(), b);
+  ASSERT_TRUE(s.ok()) << s.message();
+  const std::vector<ParamSpec> &p = b.variants[0].params;
+  ASSERT_EQ(p.size(), 7u);
+  EXPECT_EQ(p[0].kind, ParamKind::Ptr);
+  EXPECT_EQ(p[0].tensor, TensorRef::X);
+  EXPECT_EQ(p[1].kind, ParamKind::Ptr);
+  EXPECT_EQ(p[1].tensor, TensorRef::Y);
+  EXPECT_EQ(p[2].tensor, TensorRef::Out);
+  EXPECT_EQ(p[4].value, ScalarRef::Lda);
+  EXPECT_EQ(p[5].value, ScalarRef::Ldb);
+  EXPECT_EQ(b.variants[0].paramBytes, 56u);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Fields, ManifestMutation,
     ::testing::Values(

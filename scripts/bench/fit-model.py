@@ -104,7 +104,10 @@ def select(p, n, k, lo, hi):
 def parse_tag(tag):
     """The model's view of a sweep tag, or None for a schedule it does not
     choose (persistent: tag suffix p; k-groups: kg2; the cluster_push
-    reduction: push, except for swap_ab: sw, swept with push only)."""
+    reduction: push, except for swap_ab: sw, swept with push only; simt:
+    sweep-simt.sh's tags)."""
+    if re.fullmatch(r"m\d+n\d+k\d+s1x1(?:kg\d+)?(?:r\d+)?simt", tag):
+        return None
     g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(sw)?(p[mg]?)?(kg\d+)?", tag)
     swap = 1 if g.group(9) else 0
     if (g.group(6) and not swap) or g.group(10) or g.group(11):

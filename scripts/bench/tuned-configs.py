@@ -10,7 +10,8 @@ Every measurement goes in (gemm-compile picks per M bucket); rows whose
 check failed (relerr above 2e-5 or missing) are left out. The config tags
 of sweep-compile.sh (m128n256k64s4x1c2cn2; push after the split: the
 cluster_push reduction; p: persistent, pm and pg: its along_m and grouped
-rasters; kg2: two k-groups; sw: swap_ab) become #gemm.config text; a
+rasters; kg2: two k-groups; sw: swap_ab; sweep-simt.sh's r2: two rows
+per warp, simt: the simt schedule) become #gemm.config text; a
 config column that already is #gemm.config text is kept.
 
 gemm-compile compares the times of one M bucket with each other, so they
@@ -30,22 +31,25 @@ def config_text(tag):
         return tag
     # The order of sweep-compile.sh's suffixes.
     g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?"
-                     r"(?:kg(\d+))?(sw)?(p([mg])?)?", tag)
+                     r"(?:kg(\d+))?(?:r(\d+))?(sw|simt)?(p([mg])?)?", tag)
     if not g:
         sys.exit(f"error: config tag '{tag}' is not of sweep-compile.sh's form")
     bm, bn, bk, stages, split = (int(x) for x in g.groups()[:5])
     cm = int(g.group(7) or 1)
     cn = int(g.group(8) or 1)
     red = ("cluster_push" if g.group(6) else "cluster") if split > 1 else "none"
-    sched = ("persistent" if g.group(11) else
-             "swap_ab" if g.group(10) else "warp_specialized")
-    raster = {None: "along_n", "m": "along_m", "g": "grouped"}[g.group(12)]
-    # k_groups = 1 is the default: gemm-opt prints it only when not 1.
+    sched = ("persistent" if g.group(12) else
+             {"sw": "swap_ab", "simt": "simt", None: "warp_specialized"}[g.group(11)])
+    raster = {None: "along_n", "m": "along_m", "g": "grouped"}[g.group(13)]
+    # k_groups = 1 and warp_rows = 1 are the defaults: gemm-opt prints them
+    # only when not 1.
     kg = int(g.group(9) or 1)
-    groups = f", k_groups = {kg}" if kg != 1 else ""
+    rows = int(g.group(10) or 1)
+    extra = f", k_groups = {kg}" if kg != 1 else ""
+    extra += f", warp_rows = {rows}" if rows != 1 else ""
     return (f"#gemm.config<block_m = {bm}, block_n = {bn}, block_k = {bk}, "
             f"stages = {stages}, schedule = {sched}, split_k = {split}, "
-            f"reduction = {red}, cluster_m = {cm}, cluster_n = {cn}, raster = {raster}{groups}>")
+            f"reduction = {red}, cluster_m = {cm}, cluster_n = {cn}, raster = {raster}{extra}>")
 
 
 def main():
