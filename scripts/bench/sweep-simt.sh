@@ -1,34 +1,36 @@
 #!/usr/bin/env bash
 # The simt sweep: CUDA-core kernels for a few tokens (schedule simt) against
 # the kernels the dsv4 bundle ships, in one run.
-#   scripts/bench/sweep-simt.sh compile   # here: out/sweep-simt{,-odd}
+#   scripts/bench/sweep-simt.sh compile   # here: out/sweep-simt/b*, out/sweep-simt-odd
 #   scripts/bench/sweep-simt.sh run       # GPU machine: $OUT/*.csv, *.log
-# Grid (per N x K): block_m (tokens per CTA) x warp_rows (rows per warp)
-# with warp_rows * block_m <= 8 (accumulator registers), k_groups 1/2/4,
-# loads in flight per lane (warp_rows * block_k / 256) 2/4/8, 8 warps per
-# CTA. Tags: m{bm}n{bn}k{bk}s1x1[kg{g}][r{rows}]simt. odd: N = 200,
-# K = 4104 (a row tail and K chunks that do not divide evenly), only
-# checked, with packed and padded strides, at tails of the 1-16 bucket.
-# SIMT_NK, SIMT_MS, SIMT_BM, SIMT_ROWS, SIMT_KG and SIMT_INFLIGHT replace
-# the swept lists; SIMT_WARPS the warps per CTA.
+# Grid (per N x K): block_m (the kernel's most tokens per CTA: 1, 2, 4, 8,
+# each in its own M bucket 1, 2, 3-4, 5-8 and timed at M = 1, 2, 4, 8) x
+# warp_rows (rows per warp) with warp_rows * block_m <= 8 (accumulator
+# registers), k_groups 1/2/4, loads in flight per lane (warp_rows *
+# block_k / 256) 4/8, 8 warps per CTA. Tags:
+# m{bm}n{bn}k{bk}s1x1[kg{g}][r{rows}]simt. odd: N = 200, K = 4104 (a row
+# tail and K chunks that do not divide evenly), one 1-16 bucket, only
+# checked, with packed and padded strides, at M = 1..16 tails.
+# SIMT_NK, SIMT_BM, SIMT_ROWS, SIMT_KG and SIMT_INFLIGHT replace the swept
+# lists; SIMT_WARPS the warps per CTA.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 nks=${SIMT_NK:-"256x4096 1024x4096 384x7168 2048x7168"}
-ms=${SIMT_MS:-1,2,4,8}
 odd_ms=1,2,3,5,7,8,9,13,16
-compile_grid() { # dir nks bucket
-  local dir=$1 list=$2 bucket=$3 nk n k bm rows kg fl warps bk bn tag cfg
+# dir nks bucket ms bm-list
+compile_grid() {
+  local dir=$1 list=$2 bucket=$3 ms=$4 bms=$5 nk n k bm rows kg fl warps bk bn tag cfg
   rm -rf "$dir" && mkdir -p "$dir"
   for nk in $list; do
     n=${nk%x*}; k=${nk#*x}
     mkdir -p "$dir/$nk"
     echo "{\"nk\": [[$n, $k]], \"m\": [$ms]}" > "$dir/$nk/shapes.json"
-    for bm in ${SIMT_BM:-1 4 8}; do
+    for bm in $bms; do
     for rows in ${SIMT_ROWS:-1 2 4}; do
       [ $(( rows * bm )) -gt 8 ] && continue
       for kg in ${SIMT_KG:-1 2 4}; do
-      for fl in ${SIMT_INFLIGHT:-2 4 8}; do
+      for fl in ${SIMT_INFLIGHT:-4 8}; do
         [ $(( fl % rows )) -ne 0 ] && continue
         bk=$(( fl / rows * 256 ))
         warps=${SIMT_WARPS:-8}
@@ -50,8 +52,12 @@ compile_grid() { # dir nks bucket
 }
 case ${1:-} in
   compile)
-    compile_grid out/sweep-simt "$nks" 1-8
-    SIMT_BM="1 4 8" SIMT_INFLIGHT="2 8" compile_grid out/sweep-simt-odd 200x4104 1-16
+    rm -rf out/sweep-simt
+    for bm in ${SIMT_BM:-1 2 4 8}; do
+      case $bm in 1|2) bucket=$bm-$bm ;; 4) bucket=3-4 ;; 8) bucket=5-8 ;; *) bucket=1-$bm ;; esac
+      compile_grid out/sweep-simt/b$bm "$nks" "$bucket" "$bm" "$bm"
+    done
+    SIMT_INFLIGHT="2 8" compile_grid out/sweep-simt-odd 200x4104 1-16 "$odd_ms" "1 4 8"
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
   run)
@@ -69,19 +75,22 @@ case ${1:-} in
     done
     # The shipped kernels at the same M, same gemm-bench, before the sweep.
     mkdir -p "$OUT/base"
-    python3 -c 'import json, sys; print(json.dumps({"nk": [[int(v) for v in s.split("x")] for s in sys.argv[2:]], "m": [int(m) for m in sys.argv[1].split(",")]}))' \
-      "$ms" $nks > "$OUT/base/shapes.json"
+    python3 -c 'import json, sys; print(json.dumps({"nk": [[int(v) for v in s.split("x")] for s in sys.argv[1:]], "m": [1, 2, 4, 8]}))' \
+      $nks > "$OUT/base/shapes.json"
     build-rt/tools/gemm-bench/gemm-bench "$OUT/base/shapes.json" --bundle out/bundles/dsv4 \
       --backends generated,cublaslt --replays 15 --json "$OUT/base/bench.json" \
       > "$OUT/base/bench.txt" 2>&1 || status=1
     scripts/bench/bench-to-csv.py "$OUT/base/bench.json" out/bundles/dsv4 \
       > "$OUT/base.csv" || status=1
-    SWEEP_DIR=out/sweep-simt OUT=$OUT/simt scripts/bench/sweep-run.sh > "$OUT/best-simt.txt" 2>&1 || status=1
-    mv "$OUT/simt/sweep.csv" "$OUT/sweep-simt.csv"
+    echo "nk,config,M,us,relerr" > "$OUT/sweep-simt.csv"
+    for d in out/sweep-simt/b*/; do
+      SWEEP_DIR=$d OUT=$OUT/simt scripts/bench/sweep-run.sh >> "$OUT/best-simt.txt" 2>&1 || status=1
+      tail -n +2 "$OUT/simt/sweep.csv" >> "$OUT/sweep-simt.csv"
+    done
     exit $status
     ;;
   *)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

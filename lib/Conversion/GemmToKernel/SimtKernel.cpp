@@ -16,8 +16,11 @@
 // (w % W) * warp_rows .. + warp_rows - 1 of the CTA's block_n (W = block_n /
 // warp_rows warps per k-group) and k-group w / W. Grid: (ceil(N / block_n),
 // ceil(M / block_m)).
-// Rows past N and tokens past M are clamped to the last one for loading
-// (every address stays inside x and y) and never stored.
+// Rows past N are clamped to the last one for loading (every address stays
+// inside y) and never stored. The kernel holds one copy of its body per
+// count of tokens a CTA can have below M (1..block_m) and branches once to
+// the CTA's: a call with fewer tokens than block_m loads and multiplies
+// only those.
 //
 //===----------------------------------------------------------------------===//
 
@@ -153,14 +156,22 @@ private:
   VectorType vecBf16, vecF32;
   Type globalPtr;
   Value outPtr, mArg, ldcArg;
+  // Set by build() for buildTokens().
+  Value xPtr, yPtr, tid, lane, group, n0, m0, firstRow;
+  Value groupStart, groupEnd, laneStart, partials;
+  SmallVector<Value> yRows, xRows;
+
+  /// The main loop, the sums and the stores for a CTA with `tokens` tokens
+  /// (1..block_m) below M.
+  void buildTokens(int64_t tokens);
 };
 } // namespace
 
 void SimtBuilder::build(gpu::GPUFuncOp func) {
   Block &entry = func.getBody().front();
   b.setInsertionPointToStart(&entry);
-  Value xPtr = LLVM::AddrSpaceCastOp::create(b, globalPtr, entry.getArgument(0));
-  Value yPtr = LLVM::AddrSpaceCastOp::create(b, globalPtr, entry.getArgument(1));
+  xPtr = LLVM::AddrSpaceCastOp::create(b, globalPtr, entry.getArgument(0));
+  yPtr = LLVM::AddrSpaceCastOp::create(b, globalPtr, entry.getArgument(1));
   outPtr = entry.getArgument(2);
   mArg = arith::ExtUIOp::create(b, i64, entry.getArgument(3));
   Value lda = entry.getArgument(4);
@@ -170,44 +181,77 @@ void SimtBuilder::build(gpu::GPUFuncOp func) {
   // Programmatic dependent launch: let the next kernel start its prologue;
   // wait for the previous grid before the first read of x or y.
   NVVM::GriddepcontrolOp::create(b, NVVM::GridDepActionKind::launch_dependents);
-  Value tid = toI64(gpu::ThreadIdOp::create(b, gpu::Dimension::x));
+  tid = toI64(gpu::ThreadIdOp::create(b, gpu::Dimension::x));
   Value bx = toI64(gpu::BlockIdOp::create(b, gpu::Dimension::x));
   Value by = toI64(gpu::BlockIdOp::create(b, gpu::Dimension::y));
   Value warp = arith::DivUIOp::create(b, tid, cI64(32));
-  Value lane = arith::RemUIOp::create(b, tid, cI64(32));
+  lane = arith::RemUIOp::create(b, tid, cI64(32));
   Value rowWarp = arith::RemUIOp::create(b, warp, cI64(rowWarps));
-  Value group = arith::DivUIOp::create(b, warp, cI64(rowWarps));
-  Value n0 = arith::MulIOp::create(b, bx, cI64(blockN));
+  group = arith::DivUIOp::create(b, warp, cI64(rowWarps));
+  n0 = arith::MulIOp::create(b, bx, cI64(blockN));
   // This warp's first row within the CTA: it owns warp_rows consecutive.
-  Value firstRow = arith::MulIOp::create(b, rowWarp, cI64(warpRows));
-  Value m0 = arith::MulIOp::create(b, by, cI64(blockM));
+  firstRow = arith::MulIOp::create(b, rowWarp, cI64(warpRows));
+  m0 = arith::MulIOp::create(b, by, cI64(blockM));
 
-  // Element offsets of this warp's weight rows and of each token's row,
-  // clamped into the tensors.
-  SmallVector<Value> yRows, xRows;
+  // Element offsets of this warp's weight rows (clamped into y) and of
+  // each token's row.
   for (int64_t i = 0; i < warpRows; ++i) {
     Value col = arith::AddIOp::create(
         b, n0, arith::AddIOp::create(b, firstRow, cI64(i)));
     yRows.push_back(
         arith::MulIOp::create(b, minI64(col, cI64(n - 1)), ldb));
   }
-  Value lastToken = arith::SubIOp::create(b, mArg, cI64(1));
   for (int64_t j = 0; j < blockM; ++j) {
     Value token = arith::AddIOp::create(b, m0, cI64(j));
-    xRows.push_back(
-        arith::MulIOp::create(b, minI64(token, lastToken), lda));
+    xRows.push_back(arith::MulIOp::create(b, token, lda));
   }
-  Value groupStart = arith::MulIOp::create(b, group, cI64(groupChunks));
-  Value groupEnd =
-      minI64(arith::AddIOp::create(b, groupStart, cI64(groupChunks)),
-             cI64(chunks));
-  Value laneStart = arith::AddIOp::create(b, groupStart, lane);
+  groupStart = arith::MulIOp::create(b, group, cI64(groupChunks));
+  groupEnd = minI64(arith::AddIOp::create(b, groupStart, cI64(groupChunks)),
+                    cI64(chunks));
+  laneStart = arith::AddIOp::create(b, groupStart, lane);
+  if (kGroups > 1) {
+    auto smemType = MemRefType::get(
+        {ShapedType::kDynamic}, b.getI8Type(), MemRefLayoutAttrInterface(),
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
+    Value smem = gpu::DynamicSharedMemoryOp::create(b, smemType);
+    Value base =
+        toI64(memref::ExtractAlignedPointerAsIndexOp::create(b, smem));
+    partials =
+        LLVM::IntToPtrOp::create(b, LLVM::LLVMPointerType::get(ctx, 3), base);
+  }
 
   NVVM::GriddepcontrolOp::create(b, NVVM::GridDepActionKind::wait);
 
-  // Accumulator (row i, token j) is init[i * block_m + j].
+  // The CTA's tokens below M, min(M - m0, block_m), pick a copy of the
+  // kernel specialized for that many: no loads, products or sums for
+  // tokens past M (the same branch for the whole CTA). Each token's sums
+  // are the same operations in the same order in every copy.
+  if (blockM == 1) {
+    buildTokens(1);
+    return;
+  }
+  Value tokens = minI64(arith::SubIOp::create(b, mArg, m0), cI64(blockM));
+  Value selector = arith::IndexCastOp::create(
+      b, b.getIndexType(), arith::SubIOp::create(b, tokens, cI64(1)));
+  SmallVector<int64_t> cases;
+  for (int64_t t = 1; t < blockM; ++t)
+    cases.push_back(t - 1);
+  auto sw = scf::IndexSwitchOp::create(b, TypeRange{}, selector, cases,
+                                       cases.size());
+  OpBuilder::InsertionGuard guard(b);
+  for (int64_t t = 1; t <= blockM; ++t) {
+    Region &region = t < blockM ? sw.getCaseRegions()[t - 1]
+                                : sw.getDefaultRegion();
+    b.setInsertionPointToStart(&region.emplaceBlock());
+    buildTokens(t);
+    scf::YieldOp::create(b);
+  }
+}
+
+void SimtBuilder::buildTokens(int64_t tokens) {
+  // Accumulator (row i, token j) is init[i * tokens + j].
   Value zeroF32 = LLVM::ZeroOp::create(b, vecF32);
-  SmallVector<Value> init(warpRows * blockM, zeroF32);
+  SmallVector<Value> init(warpRows * tokens, zeroF32);
   Value zero = arith::ConstantIndexOp::create(b, 0);
   Value one = arith::ConstantIndexOp::create(b, 1);
   auto loop = scf::ForOp::create(b, zero,
@@ -240,18 +284,15 @@ void SimtBuilder::build(gpu::GPUFuncOp func) {
         ys.push_back(
             loadChunk(yPtr, arith::AddIOp::create(b, yRows[i], elem)));
     }
-    // One read of each token's chunk serves all the warp's rows.
-    SmallVector<Value> xs;
-    for (int64_t l = 0; l < loads; ++l)
-      for (int64_t j = 0; j < blockM; ++j)
-        xs.push_back(
-            loadChunk(xPtr, arith::AddIOp::create(b, xRows[j], elems[l])));
+    // Then, per load, one read of each token's chunk, which serves all the
+    // warp's rows (L1 hits: live x registers stay per load, not per step).
     SmallVector<Value> next(loop.getRegionIterArgs().begin(),
                             loop.getRegionIterArgs().end());
     for (int64_t l = 0; l < loads; ++l) {
       SmallVector<Value> xl;
-      for (int64_t j = 0; j < blockM; ++j) {
-        Value x = xs[l * blockM + j];
+      for (int64_t j = 0; j < tokens; ++j) {
+        Value x =
+            loadChunk(xPtr, arith::AddIOp::create(b, xRows[j], elems[l]));
         // A dropped chunk adds 0 * 0, whatever x and y hold there.
         if (!exact)
           x = arith::SelectOp::create(b, valids[l], x, zeroF32);
@@ -261,24 +302,24 @@ void SimtBuilder::build(gpu::GPUFuncOp func) {
         Value y = ys[l * warpRows + i];
         if (!exact)
           y = arith::SelectOp::create(b, valids[l], y, zeroF32);
-        for (int64_t j = 0; j < blockM; ++j)
-          next[i * blockM + j] =
-              LLVM::FMAOp::create(b, xl[j], y, next[i * blockM + j]);
+        for (int64_t j = 0; j < tokens; ++j)
+          next[i * tokens + j] =
+              LLVM::FMAOp::create(b, xl[j], y, next[i * tokens + j]);
       }
     }
     scf::YieldOp::create(b, next);
   }
 
-  // Lane t holds the sum of (row t / block_m, token t % block_m).
+  // Lane t holds the sum of (row t / tokens, token t % tokens).
   SmallVector<Value> sums;
-  for (int64_t a = 0; a < warpRows * blockM; ++a)
+  for (int64_t a = 0; a < warpRows * tokens; ++a)
     sums.push_back(warpSum(horizontalSum(loop.getResult(a))));
   Value mine = pickByLane(sums, lane);
   Value laneHasSum = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, lane,
-                                           cI64(warpRows * blockM));
-  Value laneToken = arith::RemUIOp::create(b, lane, cI64(blockM));
+                                           cI64(warpRows * tokens));
+  Value laneToken = arith::RemUIOp::create(b, lane, cI64(tokens));
   Value laneRow = arith::AddIOp::create(
-      b, firstRow, arith::DivUIOp::create(b, lane, cI64(blockM)));
+      b, firstRow, arith::DivUIOp::create(b, lane, cI64(tokens)));
 
   if (kGroups == 1) {
     buildIf(laneHasSum, [&] {
@@ -289,15 +330,9 @@ void SimtBuilder::build(gpu::GPUFuncOp func) {
   }
 
   // k-groups: each warp parks its partial of (token j, CTA row r) at word
-  // (j * block_n + r) * k_groups + group; then thread t < block_m * block_n
+  // (j * block_n + r) * k_groups + group; then thread t < tokens * block_n
   // sums token t / block_n of row t % block_n in group order.
-  auto smemType = MemRefType::get(
-      {ShapedType::kDynamic}, b.getI8Type(), MemRefLayoutAttrInterface(),
-      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
-  Value smem = gpu::DynamicSharedMemoryOp::create(b, smemType);
-  Value base = toI64(memref::ExtractAlignedPointerAsIndexOp::create(b, smem));
   auto sharedPtr = LLVM::LLVMPointerType::get(ctx, 3);
-  Value partials = LLVM::IntToPtrOp::create(b, sharedPtr, base);
   auto word = [&](Value index) {
     return LLVM::GEPOp::create(b, sharedPtr, f32, partials, ValueRange{index});
   };
@@ -315,7 +350,7 @@ void SimtBuilder::build(gpu::GPUFuncOp func) {
   });
   gpu::BarrierOp::create(b);
   Value owns = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, tid,
-                                     cI64(blockM * blockN));
+                                     cI64(tokens * blockN));
   buildIf(owns, [&] {
     Value j = arith::DivUIOp::create(b, tid, cI64(blockN));
     Value r = arith::RemUIOp::create(b, tid, cI64(blockN));

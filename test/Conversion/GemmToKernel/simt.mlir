@@ -21,13 +21,35 @@
 // CHECK: arith.muli %[[R0]], %[[LDB]]
 // CHECK: arith.muli %{{.*}}, %[[LDA]]
 // CHECK: nvvm.griddepcontrol wait
-// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c1 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
-// All four loads of y (2 rows x 2 per lane), then x's, then the products.
+// One copy of the body per count of tokens below M: min(M - m0, 2) - 1
+// picks it.
+// CHECK: %[[TOKENS:.*]] = arith.minui %{{.*}}, %c2_i64
+// CHECK: %[[CASE:.*]] = arith.subi %[[TOKENS]], %c1_i64
+// CHECK: %[[SEL:.*]] = arith.index_cast %[[CASE]] : i64 to index
+// CHECK: scf.index_switch %[[SEL]]
+// One token: 2 rows x 1 token accumulators; y's 4 loads, then per load
+// x's chunk and its products with both rows.
+// CHECK: case 0 {
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c1 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>)
 // CHECK-COUNT-4: llvm.load %{{.*}} invariant {alignment = 16 : i64} : !llvm.ptr<1> -> vector<8xbf16>
 // CHECK-NOT: llvm.intr.fma
+// CHECK: llvm.load %{{.*}} invariant {alignment = 16 : i64} : !llvm.ptr<1> -> vector<8xbf16>
+// CHECK-COUNT-2: llvm.intr.fma
+// CHECK: llvm.load %{{.*}} invariant {alignment = 16 : i64} : !llvm.ptr<1> -> vector<8xbf16>
+// CHECK-COUNT-2: llvm.intr.fma
+// CHECK-NOT: llvm.load
+// CHECK: scf.yield
+// CHECK: default {
+// Two tokens: all four loads of y (2 rows x 2 per lane), then per load
+// the two tokens' chunks and four products, none masked.
+// CHECK: scf.for %{{.*}} = %c0 to %c8 step %c1 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // CHECK-COUNT-4: llvm.load %{{.*}} invariant {alignment = 16 : i64} : !llvm.ptr<1> -> vector<8xbf16>
+// CHECK-NOT: llvm.intr.fma
+// CHECK-COUNT-2: llvm.load %{{.*}} invariant {alignment = 16 : i64} : !llvm.ptr<1> -> vector<8xbf16>
 // CHECK-NOT: arith.select
-// CHECK-COUNT-8: llvm.intr.fma
+// CHECK-COUNT-4: llvm.intr.fma
+// CHECK-COUNT-2: llvm.load %{{.*}} invariant {alignment = 16 : i64} : !llvm.ptr<1> -> vector<8xbf16>
+// CHECK-COUNT-4: llvm.intr.fma
 // CHECK: scf.yield
 // Each accumulator: a fixed tree over its 8 words, then the butterfly.
 // CHECK-COUNT-7: arith.addf
@@ -56,20 +78,21 @@ func.func @simt(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref
 // group 126, so every load is checked against its group's end (a dropped
 // one reads chunk 0 and adds 0 * 0). The groups' partials meet in shared
 // memory: 1 token x 2 rows x 4 groups x 4 bytes; then thread t < 2 sums
-// groups 0..3 in order.
+// groups 0..3 in order. One token per CTA: no copies to choose from.
 // CHECK-LABEL: gpu.module @simt_groups_kernels
 // CHECK-SAME: block = [256, 1, 1]
 // CHECK-SAME: dynamic_smem_bytes = 32
 // CHECK: %[[START:.*]] = arith.muli %{{.*}}, %c129_i64
 // CHECK: %[[SUM:.*]] = arith.addi %[[START]], %c129_i64
 // CHECK: %[[END:.*]] = arith.minui %[[SUM]], %c513_i64
+// CHECK: gpu.dynamic_shared_memory
+// CHECK-NOT: scf.index_switch
 // CHECK: scf.for %{{.*}} = %c0 to %c5 step %c1
 // CHECK: %[[OK:.*]] = arith.cmpi ult, %{{.*}}, %[[END]]
 // CHECK: arith.select %[[OK]], %{{.*}}, %c0_i64
 // CHECK: arith.select %[[OK]], %{{.*}} : vector<8xf32>
 // CHECK: arith.select %[[OK]], %{{.*}} : vector<8xf32>
 // CHECK: llvm.intr.fma
-// CHECK: gpu.dynamic_shared_memory
 // CHECK: llvm.store %{{.*}} : f32, !llvm.ptr<3>
 // CHECK: gpu.barrier
 // CHECK: arith.cmpi ult, %{{.*}}, %c2_i64
