@@ -35,7 +35,7 @@ check=build-rt/tools/gemm-check/gemm-check
 
 status=0
 dsv4_nk=$(python3 -c 'import json;print(",".join(f"{n}x{k}" for n,k in json.load(open("shapes/dsv4.json"))["nk"]))')
-# Every default bucket (1-8, 9-16, 17-32, 33-64, 65-128, 129-256, 257-512,
+# Every default bucket (1-1, 2-8, 9-16, 17-32, 33-64, 65-128, 129-256, 257-512,
 # 513-1024, 1025-2048, 2049-4096, 4097-8192, 8193-) gets at least one M, so
 # every variant runs, with tails in M.
 echo "## dsv4 bundle, policy generated" | tee -a "$OUT/gpu-check.txt"

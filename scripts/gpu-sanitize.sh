@@ -62,7 +62,7 @@ done
 filter=(--kernel-name kns=gemm_ --report-api-errors no)
 "$sanitizer" --version | tail -1 >"$dir/version.txt"
 
-# One M per default bucket (1-8, 9-16, 17-32, 33-64, 65-128, 129-256,
+# One M per default bucket (1-1, 2-8, 9-16, 17-32, 33-64, 65-128, 129-256,
 # 257-512, 513-1024, 1025-2048, 2049-4096, 4097-8192, 8193-), mostly not a
 # multiple of a tile, plus M = 1 and a bucket's top.
 m_list=${SANITIZE_M:-1,7,13,25,64,100,129,300,1000,2000,3000,4097,8200}

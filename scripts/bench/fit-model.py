@@ -26,7 +26,7 @@ SMEM = 232448  # ConfigAttr::kMaxSharedMemoryBytes
 H100 = dict(sms=132, tf=989.0, dram=3350.0, l2=8000.0, sm=100.0, kstep=200.0,
             wave=1.5, cta=10.0, red=1.0, dsm=100.0,
             clusters={1: 132, 2: 66, 4: 30, 8: 15})
-BUCKETS = [(1, 8), (9, 16), (17, 32), (33, 64), (65, 128), (129, 256), (257, 512), (513, 1024),
+BUCKETS = [(1, 1), (2, 8), (9, 16), (17, 32), (33, 64), (65, 128), (129, 256), (257, 512), (513, 1024),
            (1025, 2048), (2049, 4096), (4097, 8192), (8193, 2147483647)]
 
 
@@ -73,6 +73,13 @@ def stages_for(bm, bn, bk):
 
 
 def select(p, n, k, lo, hi):
+    if hi == 1:
+        # SelectConfig.cpp: one token, the simt schedule (schedule 2 here),
+        # k_groups so that K / k_groups <= 2048, 8 warps per CTA.
+        kg = 1
+        while kg < 8 and k > 2048 * kg:
+            kg *= 2
+        return (1, 8 // kg, 2048, 1, 1, 1, 2)
     hi = min(hi, 16384)
     lo = min(lo, hi)
     best = None
@@ -119,7 +126,8 @@ def parse_tag(tag):
 def parse_config_text(text):
     f = dict(re.findall(r"(\w+) = (\w+)", text))
     return (int(f["block_m"]), int(f["block_n"]), int(f["block_k"]), int(f["split_k"]),
-            int(f["cluster_m"]), int(f["cluster_n"]), int(f["schedule"] == "swap_ab"))
+            int(f["cluster_m"]), int(f["cluster_n"]),
+            {"swap_ab": 1, "simt": 2}.get(f["schedule"], 0))
 
 
 def check_mirror(p, pins):
@@ -201,14 +209,14 @@ def main():
     if not args.refit:
         return
     nks = sorted({(n, k) for n, k, _ in rows})
-    decode = {nk: select(p, *nk, 1, 8) for nk in nks}
+    decode = {nk: select(p, *nk, 2, 8) for nk in nks}
     grid = {"l2": [4000, 6000, 8000, 10000, 12000, 16000], "sm": [60, 80, 100, 130, 160, 200],
             "kstep": [100, 150, 200, 250, 300, 400], "wave": [0.5, 1, 1.5, 2, 3],
             "cta": [0, 5, 10, 20, 40], "red": [0.5, 1, 2, 3, 4, 6], "dsm": [25, 50, 100, 200, 400]}
 
     def objective(q):
         g, mx, le = point_regret(q, rows)
-        moved = sum(select(q, *nk, 1, 8) != decode[nk] for nk in nks)
+        moved = sum(select(q, *nk, 2, 8) != decode[nk] for nk in nks)
         return 3 * math.log(g) + 0.5 * le + 0.5 * math.log(mx) + moved
 
     best = objective(p)

@@ -3,8 +3,9 @@
 # the kernels the dsv4 bundle ships, in one run.
 #   scripts/bench/sweep-simt.sh compile   # here: out/sweep-simt/b*, out/sweep-simt-odd
 #   scripts/bench/sweep-simt.sh run       # GPU machine: $OUT/*.csv, *.log
-# Grid (per N x K): block_m (the kernel's most tokens per CTA: 1, 2, 4, 8,
-# each in its own M bucket 1, 2, 3-4, 5-8 and timed at M = 1, 2, 4, 8) x
+# Grid (per N x K): block_m (the kernel's most tokens per CTA: 1, 2, 4 in
+# their own M buckets 1, 2, 3-4, timed at M = 1, 2, 4; 8 in the default
+# bucket 1-8, timed at M = 1, 2, 4, 8) x
 # warp_rows (rows per warp) with warp_rows * block_m <= 8 (accumulator
 # registers), k_groups 1/2/4, loads in flight per lane (warp_rows *
 # block_k / 256) 4/8, 8 warps per CTA. Tags:
@@ -54,8 +55,9 @@ case ${1:-} in
   compile)
     rm -rf out/sweep-simt
     for bm in ${SIMT_BM:-1 2 4 8}; do
-      case $bm in 1|2) bucket=$bm-$bm ;; 4) bucket=3-4 ;; 8) bucket=5-8 ;; *) bucket=1-$bm ;; esac
-      compile_grid out/sweep-simt/b$bm "$nks" "$bucket" "$bm" "$bm"
+      # block_m 8 serves the default 1-8 bucket: timed at every M there.
+      case $bm in 1|2) bucket=$bm-$bm ms=$bm ;; 4) bucket=3-4 ms=4 ;; *) bucket=1-$bm ms=1,2,4,$bm ;; esac
+      compile_grid out/sweep-simt/b$bm "$nks" "$bucket" "$ms" "$bm"
     done
     SIMT_INFLIGHT="2 8" compile_grid out/sweep-simt-odd 200x4104 1-16 "$odd_ms" "1 4 8"
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh

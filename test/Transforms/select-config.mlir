@@ -6,10 +6,16 @@
 // here as a diff of these lines; update them only with measurements that
 // justify the new choice (docs/perf).
 
-// CHECK-LABEL: func.func @n256_k4096_m1_8
+// CHECK-LABEL: func.func @n256_k4096_m1_1
+// CHECK: config = #gemm.config<block_m = 1, block_n = 4, block_k = 2048, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>
+func.func @n256_k4096_m1_1(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 1, 1>}
+  return
+}
+// CHECK-LABEL: func.func @n256_k4096_m2_8
 // CHECK: config = #gemm.config<block_m = 8, block_n = 64, block_k = 128, stages = 8, schedule = swap_ab, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n256_k4096_m1_8(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 1, 8>}
+func.func @n256_k4096_m2_8(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 2, 8>}
   return
 }
 // CHECK-LABEL: func.func @n256_k4096_m9_16
@@ -78,10 +84,16 @@ func.func @n256_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf1
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
-// CHECK-LABEL: func.func @n512_k4096_m1_8
+// CHECK-LABEL: func.func @n512_k4096_m1_1
+// CHECK: config = #gemm.config<block_m = 1, block_n = 4, block_k = 2048, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>
+func.func @n512_k4096_m1_1(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1, 1>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k4096_m2_8
 // CHECK: config = #gemm.config<block_m = 8, block_n = 128, block_k = 128, stages = 6, schedule = swap_ab, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k4096_m1_8(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1, 8>}
+func.func @n512_k4096_m2_8(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 2, 8>}
   return
 }
 // CHECK-LABEL: func.func @n512_k4096_m9_16
@@ -150,10 +162,16 @@ func.func @n512_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<512x4096xbf1
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<512x4096xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k4096_m1_8
+// CHECK-LABEL: func.func @n1024_k4096_m1_1
+// CHECK: config = #gemm.config<block_m = 1, block_n = 4, block_k = 2048, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>
+func.func @n1024_k4096_m1_1(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1, 1>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k4096_m2_8
 // CHECK: config = #gemm.config<block_m = 8, block_n = 128, block_k = 128, stages = 6, schedule = swap_ab, split_k = 4, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k4096_m1_8(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1, 8>}
+func.func @n1024_k4096_m2_8(%x: memref<?x4096xbf16>, %y: memref<1024x4096xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 2, 8>}
   return
 }
 // CHECK-LABEL: func.func @n1024_k4096_m9_16
@@ -222,10 +240,16 @@ func.func @n1024_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<1024x4096xb
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<1024x4096xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k4096_m1_8
+// CHECK-LABEL: func.func @n2048_k4096_m1_1
+// CHECK: config = #gemm.config<block_m = 1, block_n = 4, block_k = 2048, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>
+func.func @n2048_k4096_m1_1(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1, 1>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k4096_m2_8
 // CHECK: config = #gemm.config<block_m = 8, block_n = 64, block_k = 128, stages = 8, schedule = swap_ab, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n2048_k4096_m1_8(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1, 8>}
+func.func @n2048_k4096_m2_8(%x: memref<?x4096xbf16>, %y: memref<2048x4096xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 2, 8>}
   return
 }
 // CHECK-LABEL: func.func @n2048_k4096_m9_16
@@ -294,10 +318,16 @@ func.func @n2048_k4096_m8193_max(%x: memref<?x4096xbf16>, %y: memref<2048x4096xb
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<2048x4096xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
-// CHECK-LABEL: func.func @n384_k7168_m1_8
+// CHECK-LABEL: func.func @n384_k7168_m1_1
+// CHECK: config = #gemm.config<block_m = 1, block_n = 2, block_k = 2048, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 4>
+func.func @n384_k7168_m1_1(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 1, 1>}
+  return
+}
+// CHECK-LABEL: func.func @n384_k7168_m2_8
 // CHECK: config = #gemm.config<block_m = 8, block_n = 64, block_k = 128, stages = 8, schedule = swap_ab, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n384_k7168_m1_8(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 1, 8>}
+func.func @n384_k7168_m2_8(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf16>, %out: memref<?x384xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 2, 8>}
   return
 }
 // CHECK-LABEL: func.func @n384_k7168_m9_16
@@ -366,10 +396,16 @@ func.func @n384_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<384x7168xbf1
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<384x7168xbf16>) outs(%out : memref<?x384xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
-// CHECK-LABEL: func.func @n512_k7168_m1_8
+// CHECK-LABEL: func.func @n512_k7168_m1_1
+// CHECK: config = #gemm.config<block_m = 1, block_n = 2, block_k = 2048, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 4>
+func.func @n512_k7168_m1_1(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1, 1>}
+  return
+}
+// CHECK-LABEL: func.func @n512_k7168_m2_8
 // CHECK: config = #gemm.config<block_m = 8, block_n = 128, block_k = 128, stages = 6, schedule = swap_ab, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n512_k7168_m1_8(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 1, 8>}
+func.func @n512_k7168_m2_8(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf16>, %out: memref<?x512xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 2, 8>}
   return
 }
 // CHECK-LABEL: func.func @n512_k7168_m9_16
@@ -438,10 +474,16 @@ func.func @n512_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<512x7168xbf1
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<512x7168xbf16>) outs(%out : memref<?x512xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
-// CHECK-LABEL: func.func @n1024_k7168_m1_8
+// CHECK-LABEL: func.func @n1024_k7168_m1_1
+// CHECK: config = #gemm.config<block_m = 1, block_n = 2, block_k = 2048, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 4>
+func.func @n1024_k7168_m1_1(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1, 1>}
+  return
+}
+// CHECK-LABEL: func.func @n1024_k7168_m2_8
 // CHECK: config = #gemm.config<block_m = 8, block_n = 64, block_k = 128, stages = 8, schedule = swap_ab, split_k = 4, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n1024_k7168_m1_8(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 1, 8>}
+func.func @n1024_k7168_m2_8(%x: memref<?x7168xbf16>, %y: memref<1024x7168xbf16>, %out: memref<?x1024xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 2, 8>}
   return
 }
 // CHECK-LABEL: func.func @n1024_k7168_m9_16
@@ -510,10 +552,16 @@ func.func @n1024_k7168_m8193_max(%x: memref<?x7168xbf16>, %y: memref<1024x7168xb
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<1024x7168xbf16>) outs(%out : memref<?x1024xf32>) {m_range = array<i64: 8193, 2147483647>}
   return
 }
-// CHECK-LABEL: func.func @n2048_k7168_m1_8
+// CHECK-LABEL: func.func @n2048_k7168_m1_1
+// CHECK: config = #gemm.config<block_m = 1, block_n = 2, block_k = 2048, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 4>
+func.func @n2048_k7168_m1_1(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1, 1>}
+  return
+}
+// CHECK-LABEL: func.func @n2048_k7168_m2_8
 // CHECK: config = #gemm.config<block_m = 8, block_n = 64, block_k = 128, stages = 8, schedule = swap_ab, split_k = 2, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>
-func.func @n2048_k7168_m1_8(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
-  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 1, 8>}
+func.func @n2048_k7168_m2_8(%x: memref<?x7168xbf16>, %y: memref<2048x7168xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x7168xbf16>, memref<2048x7168xbf16>) outs(%out : memref<?x2048xf32>) {m_range = array<i64: 2, 8>}
   return
 }
 // CHECK-LABEL: func.func @n2048_k7168_m9_16

@@ -134,6 +134,22 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
   // top end there keeps huge buckets from drowning the small end.
   int64_t hi = std::min<int64_t>(mMax, 16384);
   int64_t lo = std::min(mMin, hi);
+  // A bucket of one token: the simt schedule, which beat every tensor-core
+  // tile at M = 1 on the four dsv4 shapes swept on an H100 (1.01-1.28x the
+  // shipped decode kernels, docs/perf/README.md) and lost from M = 4. Its
+  // best configs read a warp's whole share of K in one step (8 loads per
+  // lane in flight): k_groups, a power of two up to 8, so that K / k_groups
+  // is at most 2048, and 8 warps per CTA.
+  if (mMax == 1) {
+    int64_t kGroups = 1;
+    while (kGroups < 8 && k > 2048 * kGroups)
+      kGroups *= 2;
+    return ConfigAttr::get(ctx, /*blockM=*/1, /*blockN=*/8 / kGroups,
+                           /*blockK=*/2048, /*stages=*/1, ScheduleKind::Simt,
+                           /*splitK=*/1, ReductionKind::None, /*clusterM=*/1,
+                           /*clusterN=*/1, RasterOrder::AlongN, kGroups,
+                           /*warpRows=*/1);
+  }
   ConfigAttr best;
   double bestScore = 0;
   // swap_ab (tokens on wgmma's n side, 8-32 wide) for buckets of at most
