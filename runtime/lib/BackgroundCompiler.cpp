@@ -22,10 +22,11 @@ static constexpr const char *kCompilerLibrary = "libgemmgen_compiler.so";
 
 void defaultMBucket(int64_t m, int64_t &lo, int64_t &hi) {
   // Wider than gemm-compile's buckets, so that a new shape costs few
-  // compiles; decode batches up to 16 get their own (swap_ab) tile.
-  static constexpr int64_t kBounds[][2] = {{1, 16},      {17, 64},
-                                           {65, 256},    {257, 1024},
-                                           {1025, 4096}, {4097, kMaxDim}};
+  // compiles; one token gets the model's simt kernel, decode batches up to
+  // 16 their own (swap_ab) tile.
+  static constexpr int64_t kBounds[][2] = {
+      {1, 1},       {2, 16},      {17, 64},      {65, 256},
+      {257, 1024},  {1025, 4096}, {4097, kMaxDim}};
   for (const auto &b : kBounds)
     if (m >= b[0] && m <= b[1]) {
       lo = b[0];

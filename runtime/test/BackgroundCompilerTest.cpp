@@ -54,6 +54,9 @@ TEST(BackgroundCompilerNames, BucketsAndNames) {
   int64_t lo, hi;
   defaultMBucket(1, lo, hi);
   EXPECT_EQ(lo, 1);
+  EXPECT_EQ(hi, 1);
+  defaultMBucket(2, lo, hi);
+  EXPECT_EQ(lo, 2);
   EXPECT_EQ(hi, 16);
   defaultMBucket(16, lo, hi);
   EXPECT_EQ(hi, 16);
