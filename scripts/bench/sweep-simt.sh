@@ -76,14 +76,7 @@ case ${1:-} in
         { echo "padded $(basename "$b"): FAIL" >> "$OUT/check-odd.log"; status=1; }
     done
     # The shipped kernels at the same M, same gemm-bench, before the sweep.
-    mkdir -p "$OUT/base"
-    python3 -c 'import json, sys; print(json.dumps({"nk": [[int(v) for v in s.split("x")] for s in sys.argv[1:]], "m": [1, 2, 4, 8]}))' \
-      $nks > "$OUT/base/shapes.json"
-    build-rt/tools/gemm-bench/gemm-bench "$OUT/base/shapes.json" --bundle out/bundles/dsv4 \
-      --backends generated,cublaslt --replays 15 --json "$OUT/base/bench.json" \
-      > "$OUT/base/bench.txt" 2>&1 || status=1
-    scripts/bench/bench-to-csv.py "$OUT/base/bench.json" out/bundles/dsv4 \
-      > "$OUT/base.csv" || status=1
+    scripts/bench/bench-base.sh "$OUT" 1,2,4,8 $nks || status=1
     echo "nk,config,M,us,relerr" > "$OUT/sweep-simt.csv"
     for d in out/sweep-simt/b*/; do
       SWEEP_DIR=$d OUT=$OUT/simt scripts/bench/sweep-run.sh >> "$OUT/best-simt.txt" 2>&1 || status=1

@@ -39,14 +39,7 @@ case ${1:-} in
     SWEEP_DIR=out/sweep-swap-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
       "1,3,7,8,9,17,64" > "$OUT/check-odd.log" || status=1
     # The shipped kernels at the same M, same gemm-bench, before the sweep.
-    mkdir -p "$OUT/base"
-    python3 -c 'import json, sys; print(json.dumps({"nk": [[int(v) for v in s.split("x")] for s in sys.argv[2:]], "m": [int(m) for m in sys.argv[1].split(",")]}))' \
-      "$ms" $nks > "$OUT/base/shapes.json"
-    build-rt/tools/gemm-bench/gemm-bench "$OUT/base/shapes.json" --bundle out/bundles/dsv4 \
-      --backends generated,cublaslt --replays 15 --json "$OUT/base/bench.json" \
-      > "$OUT/base/bench.txt" 2>&1 || status=1
-    scripts/bench/bench-to-csv.py "$OUT/base/bench.json" out/bundles/dsv4 \
-      > "$OUT/base.csv" || status=1
+    scripts/bench/bench-base.sh "$OUT" "$ms" $nks || status=1
     SWEEP_DIR=out/sweep-swap OUT=$OUT/swap scripts/bench/sweep-run.sh > "$OUT/best-swap.txt" 2>&1 || status=1
     mv "$OUT/swap/sweep.csv" "$OUT/sweep-swap.csv"
     exit $status
