@@ -132,7 +132,9 @@ private:
     return v;
   }
 
-  /// out[token][col] = v if token < M and col < N.
+  /// out[token][col] = v if token < M and col < N. (The token test never
+  /// fails in a copy chosen by the CTA's count of tokens below M; it stays
+  /// so the kernels are the ones that ran on the GPU.)
   void storeOut(Value token, Value col, Value v) {
     Value ok = arith::AndIOp::create(
         b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, token, mArg),
