@@ -129,6 +129,33 @@ func.func @split(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memre
 
 // -----
 
+// A split that divides neither K's steps nor the fragment's pairs: 64
+// k-steps over 3 ranks (rank 0 takes 22, ranks 1 and 2 take 21, starting
+// at 22 and 43), a cluster of 3, and 8 pairs of values per thread dealt
+// as ceil(8 / 3) = 3 per owner, the last owner's third pair (pair 8)
+// masked off; each owned pair is read from all 3 ranks.
+// CHECK-LABEL: gpu.module @split3_kernels
+// CHECK-SAME: cluster = [1, 1, 3]
+// CHECK-SAME: grid = {block_m = 64 : i64, block_n = 32 : i64, kind = "tiles", split_k = 3 : i64}
+// CHECK: %[[Z:.*]] = gpu.block_id  z
+// CHECK: %[[EXTRA:.*]] = arith.minui %[[Z]], %c1
+// CHECK: %[[BASE:.*]] = arith.muli %[[Z]], %c21
+// CHECK: arith.addi %[[BASE]], %[[EXTRA]]
+// CHECK: %[[FIRST:.*]] = arith.cmpi ult, %[[Z]], %c1
+// CHECK: arith.select %[[FIRST]], %c22, %c21
+// CHECK: nvvm.cluster.wait {aligned}
+// CHECK: %[[PAIR:.*]] = arith.addi %[[Z]], %c0
+// CHECK: arith.cmpi ult, %[[PAIR]], %c8
+// CHECK-COUNT-18: nvvm.mapa %{{.*}}, %c{{[0-2]}}_i32
+// CHECK-NOT: nvvm.mapa
+// CHECK: gpu.return
+func.func @split3(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 32, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 3, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>}
+  return
+}
+
+// -----
+
 // The same split with `cluster_push`: a relaxed cluster arrival after
 // set-up, whose phase each rank waits on before its first remote store;
 // each thread then stores its 16 values (8 pairs, 2 per owner rank) into
