@@ -19,8 +19,8 @@
 # (along_n; along_m and grouped, tag suffixes pm and pg: persistent only);
 # SWEEP_KGROUPS (1; 2: two consumer warpgroups on alternate k-steps, tag
 # suffix kg2, only with block_m 64 and even stages; not persistent);
-# clusters larger than one
-# CTA only without split-K. Tags: m128n256k64s4x1
+# with split-K, split x cluster_m x cluster_n at most 8 (one cluster holds
+# every split rank's multicast group). Tags: m128n256k64s4x1
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
 # (cluster_n).
 # An N x K may carry its own M list: "4096x4096@4096 8192x8192@8192".
@@ -87,7 +87,8 @@ for spec in $nks; do
           fi
           for raster in ${SWEEP_RASTER:-along_n}; do
           for kg in ${SWEEP_KGROUPS:-1}; do
-            [ $(( cm * cn )) -gt 1 ] && [ $split -gt 1 ] && continue
+            # One cluster holds every split rank's multicast group.
+            [ $(( cm * cn * split )) -gt 8 ] && continue
             st_kg=$st_red
             if [ $kg -gt 1 ]; then
               { [ $bm -ne 64 ] || [ $sched != warp_specialized ]; } && continue

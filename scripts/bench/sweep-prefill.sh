@@ -10,6 +10,13 @@
 # odd: N = 200, K = 4104 (a column tail; 65 k-steps that no split divides),
 # only checked, packed and padded strides, at M = 1, 65, 129, 1000.
 # PREFILL_NK, PREFILL_BN and PREFILL_SPLIT replace the swept lists.
+#   scripts/bench/sweep-prefill.sh compile-mc  # here: out/sweep-mc{,-odd}
+#   scripts/bench/sweep-prefill.sh run-mc      # GPU machine
+# mc: split-K inside multicast clusters (cluster n x m x split, at most 8
+# CTAs): the CTAs of one split rank that share a y (x) tile load a slice
+# each and multicast it, which cuts the L2-to-SM traffic that the split's
+# extra CTAs add. Checked on the odd shape (N = 200: a cluster of 2 along N
+# has a tile wholly past N) at the same M, then timed like the above.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -20,7 +27,53 @@ grid() {
     SWEEP_SPLIT="${PREFILL_SPLIT:-1 2 3 4 6 8}" SWEEP_REDUCTION=cluster \
     scripts/bench/sweep-compile.sh "$@"
 }
+# Multicast groups with split-K: y shared along M (cluster_m 2, 4) for
+# block_n 128/192; x shared along N (cluster_n 2) where block_n 192 halves
+# N = 384.
+mc_grid() {
+  SWEEP_BM="64 128" SWEEP_BN="${MC_BN:-128 192}" SWEEP_BK=64 \
+    SWEEP_SPLIT="${MC_SPLIT:-1 2 3 4}" SWEEP_REDUCTION=cluster \
+    SWEEP_CM="${MC_CM:-2 4}" SWEEP_CN="${MC_CN:-1}" \
+    scripts/bench/sweep-compile.sh "$@"
+}
+# Checks the odd-shape configs of sweep dir $1 at tails, packed and padded,
+# into $OUT/$2.
+check_odd() {
+  local dir=$1 name=$2 status=0
+  SWEEP_DIR=$dir OUT=$OUT/$name scripts/bench/sweep-check.sh '.' \
+    "$odd_ms" > "$OUT/$name.log" || status=1
+  for b in "$dir"/200x4104/*/; do
+    build-rt/tools/gemm-check/gemm-check --bundle "$b" --policy generated --nk 200x4104 \
+      --m-list "$odd_ms" --padded-only > "$OUT/$name/padded-$(basename "$b").txt" 2>&1 ||
+      { echo "padded $(basename "$b"): FAIL" >> "$OUT/$name.log"; status=1; }
+  done
+  return $status
+}
 case ${1:-} in
+  compile-mc)
+    SWEEP_DIR=out/sweep-mc mc_grid "$nks" "1024" 513-
+    # block_n 192 with cluster_n 2: x shared by the two N tiles of 384.
+    SWEEP_DIR=out/sweep-mc-cn MC_BN=192 MC_CM="1 2" MC_CN=2 mc_grid "$nks" "1024" 513-
+    for d in out/sweep-mc-cn/*/m*/; do
+      nk=$(basename "$(dirname "$d")")
+      rm -rf "out/sweep-mc/$nk/$(basename "$d")"
+      mv "$d" "out/sweep-mc/$nk/"
+    done
+    rm -rf out/sweep-mc-cn
+    SWEEP_DIR=out/sweep-mc-odd MC_BN=96 MC_SPLIT="2 3" MC_CM=2 MC_CN="1 2" \
+      mc_grid 200x4104 "$odd_ms" 1-
+    find out/sweep-mc -name manifest.json | wc -l
+    ;;
+  run-mc)
+    OUT=${OUT:-out/prefill-mc-results}
+    mkdir -p "$OUT"
+    status=0
+    check_odd out/sweep-mc-odd check-mc-odd || status=1
+    scripts/bench/bench-base.sh "$OUT" 1024,4096 384x7168 2048x7168 || status=1
+    SWEEP_DIR=out/sweep-mc OUT=$OUT/mc scripts/bench/sweep-run.sh > "$OUT/best-mc.txt" 2>&1 || status=1
+    mv "$OUT/mc/sweep.csv" "$OUT/sweep-mc.csv"
+    exit $status
+    ;;
   compile)
     SWEEP_DIR=out/sweep-prefill grid "$nks" "1024" 513-
     SWEEP_DIR=out/sweep-prefill-odd PREFILL_BN="96 192" PREFILL_SPLIT="3 6" \
@@ -32,13 +85,7 @@ case ${1:-} in
     mkdir -p "$OUT"
     status=0
     # Correctness first: the odd-shape configs at tails, packed and padded.
-    SWEEP_DIR=out/sweep-prefill-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
-      "$odd_ms" > "$OUT/check-odd.log" || status=1
-    for b in out/sweep-prefill-odd/200x4104/*/; do
-      build-rt/tools/gemm-check/gemm-check --bundle "$b" --policy generated --nk 200x4104 \
-        --m-list "$odd_ms" --padded-only > "$OUT/check-odd/padded-$(basename "$b").txt" 2>&1 ||
-        { echo "padded $(basename "$b"): FAIL" >> "$OUT/check-odd.log"; status=1; }
-    done
+    check_odd out/sweep-prefill-odd check-odd || status=1
     # The shipped kernels and cuBLASLt at the same M, before the sweep.
     scripts/bench/bench-base.sh "$OUT" 1024,4096 384x7168 2048x7168 || status=1
     SWEEP_DIR=out/sweep-prefill OUT=$OUT/prefill scripts/bench/sweep-run.sh > "$OUT/best-prefill.txt" 2>&1 || status=1
@@ -46,7 +93,7 @@ case ${1:-} in
     exit $status
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

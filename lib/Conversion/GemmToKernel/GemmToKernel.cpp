@@ -56,16 +56,13 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
               "multicast), got "
            << config->getClusterM() << "x" << config->getClusterN();
   // cluster_n > 1: the CTAs of a cluster along N share one x tile, each
-  // loading block_m / cluster_n rows (the verifier keeps split-K out of
-  // such clusters, and block_m / cluster_n is whole 8-row swizzle atoms
-  // for every block_m it accepts).
+  // loading block_m / cluster_n rows (whole 8-row swizzle atoms for every
+  // block_m the verifier accepts). With split-K, each split rank has its
+  // own such group in the cluster.
   if (int64_t cm = config->getClusterM(); cm > 1) {
     // The CTAs of a cluster along M share one y tile: each loads a slice of
     // block_n / cluster_m rows and multicasts it to all. A slice must be a
     // whole number of 8-row swizzle atoms.
-    if (config->getSplitK() != 1)
-      return op.emitOpError("cluster_m > 1 needs split_k = 1 (the cluster "
-                            "is either the split or the multicast group)");
     if (config->getBlockN() % (8 * cm) != 0)
       return op.emitOpError()
              << "cluster_m = " << cm << " needs block_n to be a multiple of "

@@ -164,7 +164,7 @@ private:
     Value inColumn = arith::AddIOp::create(
         b, clusterX, arith::MulIOp::create(b, t, cIdx(clusterN)));
     if (clusterN == 1)
-      return inColumn;
+      return withGroupBase(inColumn);
     Value i = arith::SubIOp::create(
         b, arith::MaxUIOp::create(b, t, cIdx(clusterM)), cIdx(clusterM));
     Value skipSelf = arith::SelectOp::create(
@@ -172,10 +172,27 @@ private:
         arith::AddIOp::create(b, i, cIdx(1)));
     Value inRow = arith::AddIOp::create(
         b, skipSelf, arith::MulIOp::create(b, clusterY, cIdx(clusterN)));
-    return arith::SelectOp::create(
+    return withGroupBase(arith::SelectOp::create(
         b,
         arith::CmpIOp::create(b, arith::CmpIPredicate::ult, t, cIdx(clusterM)),
-        inColumn, inRow);
+        inColumn, inRow));
+  }
+
+  /// A rank within this CTA's multicast group made a cluster rank: with
+  /// split-K the cluster is split_k such groups, one per split rank.
+  Value withGroupBase(Value rank) {
+    return groupBase ? arith::AddIOp::create(b, rank, groupBase).getResult()
+                     : rank;
+  }
+
+  /// The cluster rank (i32) of the CTA of split rank `r` that computes
+  /// the same output tile as this one.
+  Value splitPeerRank(int64_t r) {
+    if (!groupRank)
+      return arith::ConstantIntOp::create(b, r, 32);
+    Value rank =
+        arith::AddIOp::create(b, cIdx(r * clusterM * clusterN), groupRank);
+    return arith::IndexCastOp::create(b, b.getI32Type(), rank);
   }
 
   void buildKRange();
@@ -262,9 +279,12 @@ private:
   Value smem, pad, alignedBase, full, empty, m0, n0, isThread0;
   // This CTA's share of the K tiles (all of them without split-K).
   Value kBegin, kCount, splitRank;
-  // Position of this CTA in its multicast cluster: cx along N, cy along M
-  // (the cluster rank is cx + cy * cluster_n).
-  Value clusterX, clusterY;
+  // Position of this CTA in its multicast group: cx along N, cy along M.
+  // The cluster is (cluster_n, cluster_m, split_k) CTAs: the group of
+  // split rank z starts at cluster rank groupBase = z * cluster_m *
+  // cluster_n, and this CTA's cluster rank is groupBase + groupRank,
+  // groupRank = cx + cy * cluster_n (both null without a multicast group).
+  Value clusterX, clusterY, groupBase, groupRank;
   // Persistent schedule: this CTA's cluster, the number of clusters, the
   // cluster tiles along N and in all.
   Value clusterIdx, numClusters, clusterTilesN, clusterTiles;
@@ -346,8 +366,13 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
     // barrier of the cluster is initialized.
     Value rank = arith::IndexCastOp::create(
         b, b.getIndexType(), NVVM::ClusterId::create(b, b.getI32Type()));
-    clusterX = arith::RemUIOp::create(b, rank, cIdx(clusterN));
-    clusterY = arith::DivUIOp::create(b, rank, cIdx(clusterN));
+    groupRank = rank;
+    if (splitK > 1) {
+      groupRank = arith::RemUIOp::create(b, rank, cIdx(clusterM * clusterN));
+      groupBase = arith::SubIOp::create(b, rank, groupRank);
+    }
+    clusterX = arith::RemUIOp::create(b, groupRank, cIdx(clusterN));
+    clusterY = arith::DivUIOp::create(b, groupRank, cIdx(clusterN));
     NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
     NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
   } else {
@@ -374,9 +399,12 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
     b.setInsertionPointToStart(roles.elseBlock());
     buildConsumer(tid, wg);
   }
-  if (writers > 1) {
+  if (writers > 1 && splitK == 1) {
     // The other CTAs still arrive on this CTA's empty barriers until their
     // last k-step: keep its shared memory until the whole cluster is done.
+    // With split-K the reduction's cluster barriers come after every
+    // consumer's last arrival and keep it as long (the producer, which
+    // leaves early, must not arrive on a barrier phase of theirs).
     NVVM::ClusterArriveOp::create(b, UnitAttr());
     NVVM::ClusterWaitOp::create(b, UnitAttr());
   }
@@ -501,7 +529,7 @@ void WarpSpecializedBuilder::buildProducerTile(Value base) {
   nvgpu::MBarrierTryWaitParityOp::create(b, empty, notParity, ticks, s);
   int64_t txBytes = (blockM + blockN) * blockK * 2;
   // y goes to this CTA's cluster column (ranks cx + j * cluster_n), x to
-  // its row (ranks i + cy * cluster_n).
+  // its row (ranks i + cy * cluster_n), in its split rank's group.
   Value yMask, xMask;
   if (clusterM > 1) {
     int64_t column = 0;
@@ -509,14 +537,15 @@ void WarpSpecializedBuilder::buildProducerTile(Value base) {
       column |= int64_t(1) << (j * clusterN);
     yMask = arith::ShLIOp::create(
         b, arith::ConstantIntOp::create(b, column, 16),
-        arith::IndexCastOp::create(b, b.getI16Type(), clusterX));
+        arith::IndexCastOp::create(b, b.getI16Type(),
+                                   withGroupBase(clusterX)));
   }
   if (clusterN > 1)
     xMask = arith::ShLIOp::create(
         b, arith::ConstantIntOp::create(b, (1 << clusterN) - 1, 16),
         arith::IndexCastOp::create(
             b, b.getI16Type(),
-            arith::MulIOp::create(b, clusterY, cIdx(clusterN))));
+            withGroupBase(arith::MulIOp::create(b, clusterY, cIdx(clusterN)))));
   nvgpu::MBarrierArriveExpectTxOp::create(b, full, cIdx(txBytes), s, Value());
   Value kBase = arith::MulIOp::create(
       b, arith::AddIOp::create(b, kBegin, kt), cIdx(blockK));
@@ -980,7 +1009,7 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   // the previous pair's.
   SmallVector<Value> ranks;
   for (int64_t r = 0; r < splitK; ++r)
-    ranks.push_back(arith::ConstantIntOp::create(b, r, 32));
+    ranks.push_back(splitPeerRank(r));
   int64_t pairs = fragN / 4;
   int64_t perRank = (pairs + splitK - 1) / splitK;
   auto slotAt = [&](Value i) {
@@ -1072,7 +1101,7 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
   buildIf(live, [&] {
     for (int64_t r = 0; r < splitK; ++r) {
-      Value rank32 = arith::ConstantIntOp::create(b, r, 32);
+      Value rank32 = splitPeerRank(r);
       for (int64_t j = 0; j < perOwner; ++j) {
         int64_t p = r + j * splitK;
         if (p >= pairs)

@@ -193,6 +193,56 @@ func.func @push(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref
 
 // -----
 
+// Split-K inside a multicast cluster: (cluster_n, cluster_m, split_k) =
+// (1, 2, 2) CTAs, one multicast group of 2 along M per split rank. A CTA's
+// place in its group is its cluster rank mod 2 and the group starts at the
+// rank less that; the y multicast mask (0b11), the remote slot releases
+// and the pushes to the owners (rank 0 or 2 of the split plus the place in
+// the group) are all offset by the group. The reduction's cluster barrier
+// is the last: the producer leaves early and must not arrive on its phase.
+// CHECK-LABEL: gpu.module @multicast_split_kernels
+// CHECK-SAME: cluster = [1, 2, 2]
+// CHECK-SAME: {box = [64, 64], kind = "tma_desc", tensor = "y"}
+// CHECK: gpu.func @gemm_multicast_split
+// CHECK: nvgpu.mbarrier.init %{{.*}}, %c2
+// CHECK: %[[CR:.*]] = nvvm.read.ptx.sreg.cluster.ctarank
+// CHECK: %[[R:.*]] = arith.index_cast %[[CR]] : i32 to index
+// CHECK: %[[GR:.*]] = arith.remui %[[R]], %c2 : index
+// CHECK: %[[GB:.*]] = arith.subi %[[R]], %[[GR]] : index
+// CHECK: %[[CX:.*]] = arith.remui %[[GR]], %c1
+// CHECK: %[[CY:.*]] = arith.divui %[[GR]], %c1
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK: nvvm.cluster.wait {aligned}
+// CHECK: nvvm.cluster.arrive.relaxed {aligned}
+// CHECK: %[[SHIFT:.*]] = arith.addi %[[CX]], %[[GB]] : index
+// CHECK: %[[SHIFT16:.*]] = arith.index_cast %[[SHIFT]] : index to i16
+// CHECK: %[[MASK:.*]] = arith.shli %c3_i16, %[[SHIFT16]] : i16
+// CHECK: nvgpu.tma.async.load %{{.*}} to %{{.*}} :
+// CHECK: nvgpu.tma.async.load %{{.*}} to %{{.*}} multicast_mask = %[[MASK]] :
+// CHECK: %[[IN_COLUMN:.*]] = arith.addi %[[CX]], %{{.*}} : index
+// CHECK: %[[RELEASE:.*]] = arith.addi %[[IN_COLUMN]], %[[GB]] : index
+// CHECK: %[[RELEASE32:.*]] = arith.index_cast %[[RELEASE]] : index to i32
+// CHECK: nvvm.mapa %{{.*}}, %[[RELEASE32]]
+// CHECK: nvvm.mbarrier.arrive %{{.*}} : !llvm.ptr<7>
+// CHECK: nvvm.cluster.wait {aligned}
+// CHECK: %[[OWNER0:.*]] = arith.addi %c0{{.*}}, %[[GR]] : index
+// CHECK: %[[OWNER0_32:.*]] = arith.index_cast %[[OWNER0]] : index to i32
+// CHECK-COUNT-32: nvvm.mapa %{{.*}}, %[[OWNER0_32]]
+// CHECK: %[[OWNER1:.*]] = arith.addi %c2{{.*}}, %[[GR]] : index
+// CHECK: %[[OWNER1_32:.*]] = arith.index_cast %[[OWNER1]] : index to i32
+// CHECK-COUNT-32: nvvm.mapa %{{.*}}, %[[OWNER1_32]]
+// CHECK-NOT: nvvm.mapa
+// CHECK: nvvm.cluster.arrive {aligned}
+// CHECK-NEXT: nvvm.cluster.wait {aligned}
+// CHECK-NOT: nvvm.cluster
+// CHECK: gpu.return
+func.func @multicast_split(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 2, cluster_n = 1, raster = along_n>}
+  return
+}
+
+// -----
+
 // A cluster of two CTAs along M sharing the y tile: each loads 128 of its
 // 256 rows (the descriptor's box) and multicasts them to both; the empty
 // barriers count the consumers of both CTAs, which release every CTA's slot

@@ -71,7 +71,7 @@ module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k =
 
 // -----
 
-// expected-error @+1 {{reduction 'cluster' needs split_k <= 8 (the portable cluster size) and cluster_m = cluster_n = 1, got split_k = 16 and cluster 1x1}}
+// expected-error @+1 {{reduction 'cluster' needs split_k x cluster_m x cluster_n <= 8 (one cluster of the portable size), got split_k = 16 and cluster 1x1}}
 module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 16, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
 
 // -----
@@ -121,8 +121,9 @@ module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 6
 
 // -----
 
-// expected-error @+1 {{reduction 'cluster_push' needs split_k <= 8 (the portable cluster size) and cluster_m = cluster_n = 1, got split_k = 2 and cluster 2x1}}
-module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster_push, cluster_m = 2, cluster_n = 1, raster = along_n>} {}
+// Every split rank has its own multicast group in the cluster: 4 x 2 x 2.
+// expected-error @+1 {{reduction 'cluster_push' needs split_k x cluster_m x cluster_n <= 8 (one cluster of the portable size), got split_k = 4 and cluster 2x2}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 4, reduction = cluster_push, cluster_m = 2, cluster_n = 2, raster = along_n>} {}
 
 // -----
 

@@ -174,17 +174,17 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "'workspace' or 'atomic')";
   bool clusterReduction = reduction == ReductionKind::Cluster ||
                           reduction == ReductionKind::ClusterPush;
-  if (clusterReduction && (splitK > 8 || clusterM != 1 || clusterN != 1))
-    return emitError() << "reduction '" << stringifyReductionKind(reduction)
-                       << "' needs split_k <= 8 (the "
-                          "portable cluster size) and cluster_m = cluster_n "
-                          "= 1, got split_k = "
-                       << splitK << " and cluster " << clusterM << "x"
-                       << clusterN;
   if (!isPowerOf2(clusterM) || !isPowerOf2(clusterN) ||
       clusterM * clusterN > 8)
     return emitError() << "cluster shape " << clusterM << "x" << clusterN
                        << " must be powers of two with at most 8 CTAs";
+  // The cluster holds every split rank's multicast group.
+  if (clusterReduction && splitK * clusterM * clusterN > 8)
+    return emitError() << "reduction '" << stringifyReductionKind(reduction)
+                       << "' needs split_k x cluster_m x cluster_n <= 8 (one "
+                          "cluster of the portable size), got split_k = "
+                       << splitK << " and cluster " << clusterM << "x"
+                       << clusterN;
 
   if (kGroups != 1 && kGroups != 2)
     return emitError() << "k_groups must be 1 or 2, got " << kGroups;
