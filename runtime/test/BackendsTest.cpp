@@ -85,6 +85,18 @@ TEST(Grid, RoundedUpToWholeClusters) {
   EXPECT_EQ(g[1], 2u);
 }
 
+TEST(Grid, SplitInsideMulticastCluster) {
+  // Cluster (1, 2, 3): a multicast group of 2 along M per split rank; the
+  // grid's z is the split, M's 3 tiles round up to 2 groups.
+  unsigned g[3];
+  Variant v = tilesVariant(64, 128, 3, 1, 2);
+  v.cluster[2] = 3;
+  gridFor(v, 129, 384, g);
+  EXPECT_EQ(g[0], 3u);
+  EXPECT_EQ(g[1], 4u);
+  EXPECT_EQ(g[2], 3u);
+}
+
 TEST(Grid, PersistentRule) {
   unsigned g[3];
   Variant v = tilesVariant(128, 256);
