@@ -34,7 +34,9 @@ nks=${1:-"256x4096 384x7168 1024x7168 2048x4096"}
 ms=${2:-"1,16,64"}
 bucket=${3:-1-64}
 sweep=${SWEEP_DIR:-out/sweep}
-rm -rf "$sweep" && mkdir -p "$sweep"
+# SWEEP_APPEND=1 adds to an existing sweep dir (a second grid beside the first).
+[ "${SWEEP_APPEND:-0}" = 1 ] || rm -rf "$sweep"
+mkdir -p "$sweep"
 for spec in $nks; do
   nk=${spec%@*}; nk_ms=$ms
   [ "$spec" != "$nk" ] && nk_ms=${spec#*@}

@@ -53,13 +53,8 @@ case ${1:-} in
   compile-mc)
     SWEEP_DIR=out/sweep-mc mc_grid "$nks" "1024" 513-
     # block_n 192 with cluster_n 2: x shared by the two N tiles of 384.
-    SWEEP_DIR=out/sweep-mc-cn MC_BN=192 MC_CM="1 2" MC_CN=2 mc_grid "$nks" "1024" 513-
-    for d in out/sweep-mc-cn/*/m*/; do
-      nk=$(basename "$(dirname "$d")")
-      rm -rf "out/sweep-mc/$nk/$(basename "$d")"
-      mv "$d" "out/sweep-mc/$nk/"
-    done
-    rm -rf out/sweep-mc-cn
+    SWEEP_DIR=out/sweep-mc SWEEP_APPEND=1 MC_BN=192 MC_CM="1 2" MC_CN=2 \
+      mc_grid "$nks" "1024" 513-
     SWEEP_DIR=out/sweep-mc-odd MC_BN=96 MC_SPLIT="2 3" MC_CM=2 MC_CN="1 2" \
       mc_grid 200x4104 "$odd_ms" 1-
     find out/sweep-mc -name manifest.json | wc -l
