@@ -11,12 +11,20 @@ different times; "same process" takes both times from peers-*.json alone
 (peers.py's peers cublas and gemmgen, timed in blocks A B B A), so the
 GPU's clock state cannot favour either. It is in the main runs' tables only:
 a variant run (dsv4-pdl) times other launches than peers.py did.
+
+"ceiling" is the speedup over torch cuBLAS that a kernel would reach if it
+took exactly the floor (gemm-bench's floor_us: bytes at the card's HBM
+rate or flops at peak) plus the launch floor, LAUNCH_US (0.89 us: an
+empty one-CTA kernel replayed in a graph, scripts/bench/launch-floor.cu).
+No kernel launched this way can beat it, so a goal above it is out of
+reach for that M range.
 """
 import json
 import math
 import os
 import sys
 
+LAUNCH_US = float(os.environ.get("LAUNCH_US", "0.89"))
 
 def geo(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
@@ -47,10 +55,11 @@ def main(d):
                 "within 2x floor + 1.5 us"]
         if main_run:
             head.append("same process: gemmgen vs torch cuBLAS (peers.py)")
+            head.append(f"ceiling: torch cuBLAS / (floor + {LAUNCH_US} us)")
         print("| " + " | ".join(head) + " |")
         print("|" + " --- |" * len(head))
         for name, lo, hi in ranges:
-            vt, vl, vs, fl = [], [], [], 0
+            vt, vl, vs, vc, fl = [], [], [], [], 0
             n = 0
             for key, r in sorted(ours.items()):
                 if not (lo <= key[0] <= hi) or "us" not in r.get("generated", {}):
@@ -62,6 +71,7 @@ def main(d):
                 p = peers.get(key, {}).get("cublas", {})
                 if "us" in p:
                     vt.append(p["us"] / g)
+                    vc.append(p["us"] / (r["floor_us"] + LAUNCH_US))
                 if g <= 2 * r["floor_us"] + 1.5:
                     fl += 1
             # Both times from one peers.py process, independent of gemm-bench's rows.
@@ -70,7 +80,7 @@ def main(d):
                 if lo <= key[0] <= hi and "us" in c and "us" in g:
                     vs.append(c["us"] / g["us"])
             fmt = lambda v: f"{geo(v):.2f}x ({min(v):.2f}, {max(v):.2f})" if v else "-"
-            cells = [name, fmt(vt), fmt(vl), f"{fl} of {n}"] + ([fmt(vs)] if main_run else [])
+            cells = [name, fmt(vt), fmt(vl), f"{fl} of {n}"] + ([fmt(vs), fmt(vc)] if main_run else [])
             print("| " + " | ".join(cells) + " |")
         print()
 
