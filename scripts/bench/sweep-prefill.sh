@@ -12,6 +12,8 @@
 # PREFILL_NK, PREFILL_BN and PREFILL_SPLIT replace the swept lists.
 #   scripts/bench/sweep-prefill.sh compile-mc  # here: out/sweep-mc{,-odd}
 #   scripts/bench/sweep-prefill.sh run-mc      # GPU machine
+#   scripts/bench/sweep-prefill.sh compile-2   # round two (below)
+#   scripts/bench/sweep-prefill.sh run-2       # GPU machine
 # mc: split-K inside multicast clusters (cluster n x m x split, at most 8
 # CTAs): the CTAs of one split rank that share a y (x) tile load a slice
 # each and multicast it, which cuts the L2-to-SM traffic that the split's
@@ -58,6 +60,34 @@ case ${1:-} in
     SWEEP_DIR=out/sweep-mc-odd MC_BN=96 MC_SPLIT="2 3" MC_CM=2 MC_CN="1 2" \
       mc_grid 200x4104 "$odd_ms" 1-
     find out/sweep-mc -name manifest.json | wc -l
+    ;;
+  compile-2)
+    # Round two, after the first two (2026-12-06): the shapes still below
+    # 0.9x cuBLAS. 384x7168 at M = 1024: 128-row tiles with 4-8 splits,
+    # pushed partials; 2048x7168 at M = 1024: 128x256 tiles (wgmma n = 256)
+    # with split 2, multicast along M, and the persistent schedule.
+    SWEEP_DIR=out/sweep-prefill2 SWEEP_BM=128 SWEEP_BN="96 128 192" SWEEP_BK=64 \
+      SWEEP_SPLIT="4 5 6 8" SWEEP_REDUCTION="cluster cluster_push" \
+      scripts/bench/sweep-compile.sh 384x7168 1024 513-
+    SWEEP_DIR=out/sweep-prefill2 SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=256 SWEEP_BK=64 \
+      SWEEP_SPLIT="1 2" SWEEP_REDUCTION="cluster cluster_push" SWEEP_CM="1 2" \
+      scripts/bench/sweep-compile.sh 2048x7168 1024 513-
+    SWEEP_DIR=out/sweep-prefill2 SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN="128 256" SWEEP_BK=64 \
+      SWEEP_SPLIT=1 SWEEP_CM="1 2" SWEEP_SCHEDULE=persistent SWEEP_RASTER="along_n grouped" \
+      scripts/bench/sweep-compile.sh 2048x7168 1024 513-
+    find out/sweep-prefill2 -name manifest.json | wc -l
+    ;;
+  run-2)
+    OUT=${OUT:-out/prefill2-results}
+    mkdir -p "$OUT"
+    status=0
+    # Tails first: every config at M that no tile divides (the sweep times
+    # M = 1024 only).
+    SWEEP_DIR=out/sweep-prefill2 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
+      "513,777,1000" > "$OUT/check-tails.log" || status=1
+    SWEEP_DIR=out/sweep-prefill2 OUT=$OUT/p2 scripts/bench/sweep-run.sh > "$OUT/best-prefill2.txt" 2>&1 || status=1
+    mv "$OUT/p2/sweep.csv" "$OUT/sweep-prefill2.csv"
+    exit $status
     ;;
   run-mc)
     OUT=${OUT:-out/prefill-mc-results}
