@@ -12,8 +12,14 @@
 # m{bm}n{bn}k{bk}s1x1[kg{g}][r{rows}]simt. odd: N = 200, K = 4104 (a row
 # tail and K chunks that do not divide evenly), one 1-16 bucket, only
 # checked, with packed and padded strides, at M = 1..16 tails.
-# SIMT_NK, SIMT_BM, SIMT_ROWS, SIMT_KG and SIMT_INFLIGHT replace the swept
-# lists; SIMT_WARPS the warps per CTA.
+# SIMT_NK, SIMT_BM, SIMT_ROWS, SIMT_KG, SIMT_INFLIGHT and SIMT_STAGES (1:
+# each step's loads, then its products; 2: the next step's weight loads
+# before this step's products; tag s1/s2) replace the swept lists;
+# SIMT_WARPS the warps per CTA. SIMT_ODD_BM and SIMT_ODD_INFLIGHT the odd
+# grid's.
+# Two steps in flight against one, at M = 1 (2026-12-06):
+#   SIMT_BM=1 SIMT_KG="2 4" SIMT_STAGES="1 2" SIMT_ODD_BM="1 8" \
+#   SIMT_ROWS="1 4" scripts/bench/sweep-simt.sh compile
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -32,18 +38,20 @@ compile_grid() {
       [ $(( rows * bm )) -gt 8 ] && continue
       for kg in ${SIMT_KG:-1 2 4}; do
       for fl in ${SIMT_INFLIGHT:-4 8}; do
+      for st in ${SIMT_STAGES:-1}; do
         [ $(( fl % rows )) -ne 0 ] && continue
         bk=$(( fl / rows * 256 ))
         warps=${SIMT_WARPS:-8}
         [ $(( warps % kg )) -ne 0 ] && continue
         bn=$(( warps / kg * rows ))
-        tag=m${bm}n${bn}k${bk}s1x1
+        tag=m${bm}n${bn}k${bk}s${st}x1
         [ "$kg" -gt 1 ] && tag=${tag}kg${kg}
         [ "$rows" -gt 1 ] && tag=${tag}r${rows}
         tag=${tag}simt
-        cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = $kg, warp_rows = $rows>"
+        cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $st, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = $kg, warp_rows = $rows>"
         build/bin/gemm-compile --nk "$nk" --m-buckets "$bucket" --config "$cfg" --quiet -o "$dir/$nk/$tag" ||
           echo "sweep-simt: $nk $tag did not compile (left out)" >&2
+      done
       done
       done
     done
@@ -59,7 +67,8 @@ case ${1:-} in
       case $bm in 1|2) bucket=$bm-$bm ms=$bm ;; 4) bucket=3-4 ms=4 ;; *) bucket=1-$bm ms=1,2,4,$bm ;; esac
       compile_grid out/sweep-simt/b$bm "$nks" "$bucket" "$ms" "$bm"
     done
-    SIMT_INFLIGHT="2 8" compile_grid out/sweep-simt-odd 200x4104 1-16 "$odd_ms" "1 4 8"
+    SIMT_INFLIGHT=${SIMT_ODD_INFLIGHT:-"2 8"} compile_grid out/sweep-simt-odd 200x4104 1-16 "$odd_ms" \
+      "${SIMT_ODD_BM:-1 4 8}"
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
   run)

@@ -50,6 +50,7 @@ public:
     blockN = config.getBlockN();
     kGroups = config.getKGroups();
     warpRows = config.getWarpRows();
+    stages = config.getStages();
     rowWarps = blockN / warpRows;
     loads = config.getBlockK() / (32 * kVec);
     chunks = k / kVec;
@@ -76,17 +77,82 @@ private:
     return arith::MinUIOp::create(b, a, c);
   }
 
-  /// 16 bytes of `base` (a global pointer to bf16) at element `elem`, as f32.
-  Value loadChunk(Value base, Value elem) {
+  /// 16 bytes of `base` (a global pointer to bf16) at element `elem`.
+  Value loadRaw(Value base, Value elem) {
     Value ptr = LLVM::GEPOp::create(b, globalPtr, b.getBF16Type(), base,
                                     ValueRange{elem});
     // Read-only for the kernel's lifetime: ld.global.nc.
-    Value v = LLVM::LoadOp::create(b, vecBf16, ptr, /*alignment=*/16,
-                                   /*isVolatile=*/false,
-                                   /*isNonTemporal=*/false,
-                                   /*isInvariant=*/true);
-    return LLVM::FPExtOp::create(b, vecF32, v);
+    return LLVM::LoadOp::create(b, vecBf16, ptr, /*alignment=*/16,
+                                /*isVolatile=*/false,
+                                /*isNonTemporal=*/false,
+                                /*isInvariant=*/true);
   }
+
+  /// loadRaw as inline PTX. LLVM folds a phi of two loads into one load
+  /// of a phi of their addresses, which would move a chunk carried across
+  /// a step back into the step that uses it; it does not fold asm.
+  Value loadRawPinned(Value base, Value elem) {
+    Value ptr = LLVM::GEPOp::create(b, globalPtr, b.getBF16Type(), base,
+                                    ValueRange{elem});
+    Type i32 = b.getI32Type();
+    auto words = LLVM::LLVMStructType::getLiteral(ctx, {i32, i32, i32, i32});
+    Value r = LLVM::InlineAsmOp::create(
+                  b, words, ValueRange{ptr},
+                  "ld.global.nc.v4.b32 {$0, $1, $2, $3}, [$4];",
+                  "=r,=r,=r,=r,l", /*has_side_effects=*/false,
+                  /*is_align_stack=*/false,
+                  LLVM::tailcallkind::TailCallKind::None,
+                  LLVM::AsmDialectAttr(), ArrayAttr())
+                  .getResult(0);
+    auto vecI32 = VectorType::get({4}, i32);
+    Value v = LLVM::PoisonOp::create(b, vecI32);
+    for (int64_t e = 0; e < 4; ++e)
+      v = LLVM::InsertElementOp::create(
+          b, v, LLVM::ExtractValueOp::create(b, r, e), cI32(e));
+    return LLVM::BitcastOp::create(b, vecBf16, v);
+  }
+
+  /// The same, as f32.
+  Value loadChunk(Value base, Value elem) {
+    return LLVM::FPExtOp::create(b, vecF32, loadRaw(base, elem));
+  }
+
+  /// Element offsets (within a row) of the `loads` chunks of step `step`
+  /// for this lane and whether each is inside the group's range (null when
+  /// every chunk is: `exact`); with `ys`, also the weight chunks there:
+  /// load l of row i at l * warp_rows + i, all issued before any is used,
+  /// bf16 (to carry across a step: half the registers) or widened to f32.
+  void stepChunks(Value step, SmallVectorImpl<Value> &elems,
+                  SmallVectorImpl<Value> &valids,
+                  SmallVectorImpl<Value> *ys = nullptr, bool widen = true) {
+    Value stepBase = arith::AddIOp::create(
+        b, laneStart, arith::MulIOp::create(b, step, cI64(32 * loads)));
+    for (int64_t l = 0; l < loads; ++l) {
+      Value c = arith::AddIOp::create(b, stepBase, cI64(32 * l));
+      Value valid;
+      if (!exact) {
+        // Past the group's range (or the group has none): read the row's
+        // first chunk, always inside the tensor, and drop it below.
+        valid =
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, c, groupEnd);
+        c = arith::SelectOp::create(b, valid, c, cI64(0));
+      }
+      Value elem = arith::MulIOp::create(b, c, cI64(kVec));
+      elems.push_back(elem);
+      valids.push_back(valid);
+      if (!ys)
+        continue;
+      for (int64_t i = 0; i < warpRows; ++i) {
+        Value at = arith::AddIOp::create(b, yRows[i], elem);
+        ys->push_back(widen ? loadChunk(yPtr, at) : loadRawPinned(yPtr, at));
+      }
+    }
+  }
+
+  /// acc += the products of one step's weight chunks `ys` (bf16 or f32)
+  /// with the tokens' chunks at `elems`.
+  void multiply(int64_t tokens, ArrayRef<Value> ys, ArrayRef<Value> elems,
+                ArrayRef<Value> valids, SmallVectorImpl<Value> &acc);
 
   /// The 8 words of `acc` summed in a fixed tree.
   Value horizontalSum(Value acc) {
@@ -151,7 +217,7 @@ private:
   ImplicitLocOpBuilder &b;
   MLIRContext *ctx;
   int64_t n, k;
-  int64_t blockM, blockN, kGroups, warpRows, rowWarps, loads;
+  int64_t blockM, blockN, kGroups, warpRows, rowWarps, loads, stages;
   int64_t chunks, groupChunks, steps;
   bool exact;
   Type f32, i64;
@@ -250,72 +316,96 @@ void SimtBuilder::build(gpu::GPUFuncOp func) {
   }
 }
 
+void SimtBuilder::multiply(int64_t tokens, ArrayRef<Value> ys,
+                           ArrayRef<Value> elems, ArrayRef<Value> valids,
+                           SmallVectorImpl<Value> &acc) {
+  Value zeroF32 = LLVM::ZeroOp::create(b, vecF32);
+  // Per load, one read of each token's chunk, which serves all the warp's
+  // rows (L1 hits: live x registers stay per load, not per step).
+  for (int64_t l = 0; l < loads; ++l) {
+    SmallVector<Value> xl;
+    for (int64_t j = 0; j < tokens; ++j) {
+      Value x = loadChunk(xPtr, arith::AddIOp::create(b, xRows[j], elems[l]));
+      // A dropped chunk adds 0 * 0, whatever x and y hold there.
+      if (!exact)
+        x = arith::SelectOp::create(b, valids[l], x, zeroF32);
+      xl.push_back(x);
+    }
+    for (int64_t i = 0; i < warpRows; ++i) {
+      Value y = ys[l * warpRows + i];
+      if (y.getType() != vecF32)
+        y = LLVM::FPExtOp::create(b, vecF32, y);
+      if (!exact)
+        y = arith::SelectOp::create(b, valids[l], y, zeroF32);
+      for (int64_t j = 0; j < tokens; ++j)
+        acc[i * tokens + j] =
+            LLVM::FMAOp::create(b, xl[j], y, acc[i * tokens + j]);
+    }
+  }
+}
+
 void SimtBuilder::buildTokens(int64_t tokens) {
   // Accumulator (row i, token j) is init[i * tokens + j].
   Value zeroF32 = LLVM::ZeroOp::create(b, vecF32);
   SmallVector<Value> init(warpRows * tokens, zeroF32);
   Value zero = arith::ConstantIndexOp::create(b, 0);
   Value one = arith::ConstantIndexOp::create(b, 1);
-  auto loop = scf::ForOp::create(b, zero,
-                                 arith::ConstantIndexOp::create(b, steps), one,
-                                 init);
-  {
+  SmallVector<Value> results;
+  Value steps0 = arith::ConstantIndexOp::create(b, steps);
+  if (stages == 1 || steps == 1) {
+    auto loop = scf::ForOp::create(b, zero, steps0, one, init);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
-    Value stepBase = arith::AddIOp::create(
-        b, laneStart,
-        arith::MulIOp::create(b, toI64(loop.getInductionVar()),
-                              cI64(32 * loads)));
     // All loads of the step before any product, so that warp_rows * loads
     // 16-byte reads per lane are in flight at once.
-    SmallVector<Value> ys, valids, elems;
-    for (int64_t l = 0; l < loads; ++l) {
-      Value c = arith::AddIOp::create(b, stepBase, cI64(32 * l));
-      Value valid;
-      if (!exact) {
-        // Past the group's range (or the group has none): read the row's
-        // first chunk, always inside the tensor, and drop it below.
-        valid =
-            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, c, groupEnd);
-        c = arith::SelectOp::create(b, valid, c, cI64(0));
-      }
-      Value elem = arith::MulIOp::create(b, c, cI64(kVec));
-      elems.push_back(elem);
-      valids.push_back(valid);
-      for (int64_t i = 0; i < warpRows; ++i)
-        ys.push_back(
-            loadChunk(yPtr, arith::AddIOp::create(b, yRows[i], elem)));
+    SmallVector<Value> elems, valids, ys;
+    stepChunks(toI64(loop.getInductionVar()), elems, valids, &ys);
+    SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
+                           loop.getRegionIterArgs().end());
+    multiply(tokens, ys, elems, valids, acc);
+    scf::YieldOp::create(b, acc);
+    results.assign(loop.getResults().begin(), loop.getResults().end());
+  } else {
+    // Two steps in flight: the loop carries the next step's weight chunks
+    // (bf16, 4 registers each), loaded before this step's products, so a
+    // warp's loads overlap its own math and never wait a whole round trip
+    // per step. The last step multiplies after the loop.
+    SmallVector<Value> elems0, valids0, iter(init);
+    stepChunks(cI64(0), elems0, valids0, &iter, /*widen=*/false);
+    auto loop = scf::ForOp::create(
+        b, zero, arith::ConstantIndexOp::create(b, steps - 1), one, iter);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value step = toI64(loop.getInductionVar());
+      SmallVector<Value> nextElems, nextValids, nextYs;
+      stepChunks(arith::AddIOp::create(b, step, cI64(1)), nextElems,
+                 nextValids, &nextYs, /*widen=*/false);
+      SmallVector<Value> elems, valids;
+      stepChunks(step, elems, valids);
+      auto args = loop.getRegionIterArgs();
+      int64_t accs = warpRows * tokens;
+      SmallVector<Value> acc(args.begin(), args.begin() + accs);
+      SmallVector<Value> ys(args.begin() + accs, args.end());
+      multiply(tokens, ys, elems, valids, acc);
+      llvm::append_range(acc, nextYs);
+      scf::YieldOp::create(b, acc);
     }
-    // Then, per load, one read of each token's chunk, which serves all the
-    // warp's rows (L1 hits: live x registers stay per load, not per step).
-    SmallVector<Value> next(loop.getRegionIterArgs().begin(),
-                            loop.getRegionIterArgs().end());
-    for (int64_t l = 0; l < loads; ++l) {
-      SmallVector<Value> xl;
-      for (int64_t j = 0; j < tokens; ++j) {
-        Value x =
-            loadChunk(xPtr, arith::AddIOp::create(b, xRows[j], elems[l]));
-        // A dropped chunk adds 0 * 0, whatever x and y hold there.
-        if (!exact)
-          x = arith::SelectOp::create(b, valids[l], x, zeroF32);
-        xl.push_back(x);
-      }
-      for (int64_t i = 0; i < warpRows; ++i) {
-        Value y = ys[l * warpRows + i];
-        if (!exact)
-          y = arith::SelectOp::create(b, valids[l], y, zeroF32);
-        for (int64_t j = 0; j < tokens; ++j)
-          next[i * tokens + j] =
-              LLVM::FMAOp::create(b, xl[j], y, next[i * tokens + j]);
-      }
-    }
-    scf::YieldOp::create(b, next);
+    int64_t accs = warpRows * tokens;
+    SmallVector<Value> acc(loop.getResults().begin(),
+                           loop.getResults().begin() + accs);
+    SmallVector<Value> ys(loop.getResults().begin() + accs,
+                          loop.getResults().end());
+    SmallVector<Value> elems, valids;
+    stepChunks(cI64(steps - 1), elems, valids);
+    multiply(tokens, ys, elems, valids, acc);
+    results = std::move(acc);
   }
 
   // Lane t holds the sum of (row t / tokens, token t % tokens).
   SmallVector<Value> sums;
   for (int64_t a = 0; a < warpRows * tokens; ++a)
-    sums.push_back(warpSum(horizontalSum(loop.getResult(a))));
+    sums.push_back(warpSum(horizontalSum(results[a])));
   Value mine = pickByLane(sums, lane);
   Value laneHasSum = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, lane,
                                            cI64(warpRows * tokens));

@@ -103,3 +103,48 @@ func.func @simt_groups(%x: memref<?x4104xbf16>, %y: memref<200x4104xbf16>, %out:
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4104xbf16>, memref<200x4104xbf16>) outs(%out : memref<?x200xf32>) {config = #gemm.config<block_m = 1, block_n = 2, block_k = 256, stages = 1, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 4>}
   return
 }
+
+// -----
+
+// stages = 2: the weight chunks of step s + 1 are loaded before step s
+// multiplies, carried across the loop as bf16 (the products widen them).
+// The carried loads are inline PTX (LLVM would fold a phi of two loads
+// into one load in the step that uses it). K = 4104 in 4 k-groups: 5 steps
+// of 1 load per lane and row, so step 0 before the loop, steps 1..4 inside
+// it (4 iterations), the last step's products after it; every chunk of
+// every step checked against its group's end. x stays a plain load at its
+// use.
+// CHECK-LABEL: gpu.module @simt_two_steps_kernels
+// CHECK-SAME: block = [256, 1, 1]
+// CHECK: %[[END:.*]] = arith.minui %{{.*}}, %c513_i64
+// CHECK: nvvm.griddepcontrol wait
+// CHECK: %[[OK0:.*]] = arith.cmpi ult, %{{.*}}, %[[END]]
+// CHECK: arith.select %[[OK0]], %{{.*}}, %c0_i64
+// CHECK-COUNT-2: llvm.inline_asm "ld.global.nc.v4.b32 {$0, $1, $2, $3}, [$4];", "=r,=r,=r,=r,l" %{{.*}} : (!llvm.ptr<1>) -> !llvm.struct<(i32, i32, i32, i32)>
+// CHECK-NOT: llvm.intr.fma
+// CHECK: %[[LOOP:.*]]:4 = scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args(%[[A0:.*]] = %{{.*}}, %[[A1:.*]] = %{{.*}}, %[[Y0:.*]] = %{{.*}}, %[[Y1:.*]] = %{{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xbf16>, vector<8xbf16>)
+// The next step's chunks first, then this step's x and products.
+// CHECK: arith.addi %{{.*}}, %c1_i64
+// CHECK-COUNT-2: llvm.inline_asm "ld.global.nc.v4.b32
+// CHECK-NOT: llvm.intr.fma
+// CHECK: %[[OK:.*]] = arith.cmpi ult, %{{.*}}, %[[END]]
+// CHECK: llvm.load %{{.*}} invariant {alignment = 16 : i64} : !llvm.ptr<1> -> vector<8xbf16>
+// CHECK: llvm.fpext %[[Y0]] : vector<8xbf16> to vector<8xf32>
+// CHECK: arith.select %[[OK]]
+// CHECK: llvm.intr.fma(%{{.*}}, %{{.*}}, %[[A0]])
+// CHECK: llvm.fpext %[[Y1]] : vector<8xbf16> to vector<8xf32>
+// CHECK: llvm.intr.fma(%{{.*}}, %{{.*}}, %[[A1]])
+// CHECK-NOT: llvm.inline_asm
+// CHECK: scf.yield
+// The last step: its chunks came from the loop; no more weight loads.
+// CHECK-NOT: llvm.inline_asm
+// CHECK: llvm.fpext %[[LOOP]]#2
+// CHECK: llvm.intr.fma(%{{.*}}, %{{.*}}, %[[LOOP]]#0)
+// CHECK: llvm.fpext %[[LOOP]]#3
+// CHECK: llvm.intr.fma(%{{.*}}, %{{.*}}, %[[LOOP]]#1)
+// CHECK-NOT: llvm.inline_asm
+// CHECK: gpu.barrier
+func.func @simt_two_steps(%x: memref<?x4104xbf16>, %y: memref<200x4104xbf16>, %out: memref<?x200xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4104xbf16>, memref<200x4104xbf16>) outs(%out : memref<?x200xf32>) {config = #gemm.config<block_m = 1, block_n = 4, block_k = 256, stages = 2, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 4, warp_rows = 2>}
+  return
+}

@@ -144,7 +144,7 @@ module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 8, block_k = 128
 
 // -----
 
-// expected-error @+1 {{simt needs stages = 1 (it has no shared-memory ring), got 4}}
+// expected-error @+1 {{simt needs stages = 1 or 2 (the weight chunks in registers: 2 loads a step's chunks while the previous step multiplies), got 4}}
 module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 8, block_k = 512, stages = 4, schedule = simt, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>} {}
 
 // -----

@@ -119,9 +119,10 @@ static LogicalResult verifySimt(function_ref<InFlightDiagnostic()> emitError,
                           "2048 (32 lanes x 8 bf16 per load, at most 8 loads "
                           "per lane in flight), got "
                        << blockK;
-  if (stages != 1)
-    return emitError() << "simt needs stages = 1 (it has no shared-memory "
-                          "ring), got "
+  if (stages != 1 && stages != 2)
+    return emitError() << "simt needs stages = 1 or 2 (the weight chunks in "
+                          "registers: 2 loads a step's chunks while the "
+                          "previous step multiplies), got "
                        << stages;
   if (splitK != 1 || clusterM != 1 || clusterN != 1 ||
       raster != RasterOrder::AlongN)
