@@ -20,7 +20,9 @@
 // inside y) and never stored. The kernel holds one copy of its body per
 // count of tokens a CTA can have below M (1..block_m) and branches once to
 // the CTA's: a call with fewer tokens than block_m loads and multiplies
-// only those.
+// only those. stages = 2 loads a step's weight chunks one step ahead, so a
+// warp's next loads are in flight while it multiplies; the products and
+// their order are those of stages = 1.
 //
 //===----------------------------------------------------------------------===//
 
