@@ -79,12 +79,17 @@ private:
     return arith::MinUIOp::create(b, a, c);
   }
 
-  /// 16 bytes of `base` (a global pointer to bf16) at element `elem`.
+  /// `base` (a global pointer to bf16) at element `elem`.
+  Value chunkPtr(Value base, Value elem) {
+    return LLVM::GEPOp::create(b, globalPtr, b.getBF16Type(), base,
+                               ValueRange{elem});
+  }
+
+  /// 16 bytes of `base` at element `elem`.
   Value loadRaw(Value base, Value elem) {
-    Value ptr = LLVM::GEPOp::create(b, globalPtr, b.getBF16Type(), base,
-                                    ValueRange{elem});
     // Read-only for the kernel's lifetime: ld.global.nc.
-    return LLVM::LoadOp::create(b, vecBf16, ptr, /*alignment=*/16,
+    return LLVM::LoadOp::create(b, vecBf16, chunkPtr(base, elem),
+                                /*alignment=*/16,
                                 /*isVolatile=*/false,
                                 /*isNonTemporal=*/false,
                                 /*isInvariant=*/true);
@@ -94,8 +99,7 @@ private:
   /// of a phi of their addresses, which would move a chunk carried across
   /// a step back into the step that uses it; it does not fold asm.
   Value loadRawPinned(Value base, Value elem) {
-    Value ptr = LLVM::GEPOp::create(b, globalPtr, b.getBF16Type(), base,
-                                    ValueRange{elem});
+    Value ptr = chunkPtr(base, elem);
     Type i32 = b.getI32Type();
     auto words = LLVM::LLVMStructType::getLiteral(ctx, {i32, i32, i32, i32});
     Value r = LLVM::InlineAsmOp::create(
@@ -353,9 +357,11 @@ void SimtBuilder::buildTokens(int64_t tokens) {
   Value zero = arith::ConstantIndexOp::create(b, 0);
   Value one = arith::ConstantIndexOp::create(b, 1);
   SmallVector<Value> results;
-  Value steps0 = arith::ConstantIndexOp::create(b, steps);
+  // With a single step there is nothing to load ahead: stages = 2 builds
+  // the stages = 1 loop.
   if (stages == 1 || steps == 1) {
-    auto loop = scf::ForOp::create(b, zero, steps0, one, init);
+    auto loop = scf::ForOp::create(
+        b, zero, arith::ConstantIndexOp::create(b, steps), one, init);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     // All loads of the step before any product, so that warp_rows * loads
