@@ -14,6 +14,16 @@
 #   scripts/bench/sweep-prefill.sh run-mc      # GPU machine
 #   scripts/bench/sweep-prefill.sh compile-2   # round two (below)
 #   scripts/bench/sweep-prefill.sh run-2       # GPU machine
+#   scripts/bench/sweep-prefill.sh compile-3   # round three (below)
+#   scripts/bench/sweep-prefill.sh run-3       # GPU machine
+#   scripts/bench/sweep-prefill.sh compile-4   # round four (below)
+#   scripts/bench/sweep-prefill.sh run-4       # GPU machine
+#   scripts/bench/sweep-prefill.sh compile-5   # round five (below)
+#   scripts/bench/sweep-prefill.sh run-5       # GPU machine
+#   scripts/bench/sweep-prefill.sh compile-6   # round six (below)
+#   scripts/bench/sweep-prefill.sh run-6       # GPU machine
+#   scripts/bench/sweep-prefill.sh compile-7   # round seven (below)
+#   scripts/bench/sweep-prefill.sh run-7       # GPU machine
 # mc: split-K inside multicast clusters (cluster n x m x split, at most 8
 # CTAs): the CTAs of one split rank that share a y (x) tile load a slice
 # each and multicast it, which cuts the L2-to-SM traffic that the split's
@@ -89,6 +99,139 @@ case ${1:-} in
     mv "$OUT/p2/sweep.csv" "$OUT/sweep-prefill2.csv"
     exit $status
     ;;
+  compile-3)
+    # Round three: two consumer warpgroups on alternate k-steps of a 64-row
+    # tile (k_groups = 2) together with split-K across a cluster, never
+    # timed on an H100 at M = 1024 (on an H200, 384x7168 64x128 split 2
+    # pushed: 15.5 us against 16.2 without k-groups). Beside them the
+    # persistent grouped 128x128 of round two for 2048x7168, and the
+    # shipped kernels through bench-base.sh, in one run.
+    SWEEP_DIR=out/sweep-prefill3 SWEEP_BM=64 SWEEP_BN="96 128 192" SWEEP_BK=64 \
+      SWEEP_SPLIT="1 2 3 4" SWEEP_REDUCTION="cluster cluster_push" SWEEP_KGROUPS=2 \
+      scripts/bench/sweep-compile.sh 384x7168 1024 513-
+    SWEEP_DIR=out/sweep-prefill3 SWEEP_APPEND=1 SWEEP_BM=64 SWEEP_BN="128 256" SWEEP_BK=64 \
+      SWEEP_SPLIT="1 2" SWEEP_REDUCTION="cluster cluster_push" SWEEP_KGROUPS=2 \
+      scripts/bench/sweep-compile.sh 2048x7168 1024 513-
+    SWEEP_DIR=out/sweep-prefill3 SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=128 SWEEP_BK=64 \
+      SWEEP_STAGES=7 SWEEP_SPLIT=1 SWEEP_SCHEDULE=persistent SWEEP_RASTER=grouped \
+      scripts/bench/sweep-compile.sh 2048x7168 1024 513-
+    find out/sweep-prefill3 -name manifest.json | wc -l
+    ;;
+  compile-4)
+    # Round four, around round three's best for 384x7168 at M = 1024 (64x128,
+    # split 2 pushed, k_groups 2): block_k 128, shallower rings, and the
+    # split's clusters doubled or quadrupled along M to multicast y.
+    SWEEP_DIR=out/sweep-prefill4 SWEEP_BM=64 SWEEP_BN=128 SWEEP_BK="64 128" \
+      SWEEP_STAGES="max 6 4" SWEEP_SPLIT=2 SWEEP_REDUCTION=cluster_push SWEEP_KGROUPS=2 \
+      SWEEP_CM="1 2 4" scripts/bench/sweep-compile.sh 384x7168 1024 513-
+    find out/sweep-prefill4 -name manifest.json | wc -l
+    ;;
+  compile-5)
+    # Round five, after round four's spread (the same config 17.0 and
+    # 18.7 us in two runs): split 2 with pushed partials and clusters
+    # along M (y multicast), with and without k_groups, block_n 96-192,
+    # beside the shipped 128x192 split 6; run-5 times each REPS times.
+    d=out/sweep-prefill5
+    SWEEP_DIR=$d SWEEP_BM=64 SWEEP_BN="96 128" SWEEP_BK=64 SWEEP_SPLIT=2 \
+      SWEEP_REDUCTION="cluster cluster_push" SWEEP_KGROUPS="1 2" SWEEP_CM="2 4" \
+      scripts/bench/sweep-compile.sh 384x7168 1024 513-
+    SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM=64 SWEEP_BN=128 SWEEP_BK="64 128" \
+      SWEEP_STAGES="max 6 4" SWEEP_SPLIT=2 SWEEP_REDUCTION=cluster_push SWEEP_KGROUPS="1 2" \
+      SWEEP_CM="1 2 4" scripts/bench/sweep-compile.sh 384x7168 1024 513-
+    SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM=64 SWEEP_BN=192 SWEEP_BK=64 SWEEP_SPLIT="2 3 4" \
+      SWEEP_REDUCTION=cluster_push SWEEP_CM=2 scripts/bench/sweep-compile.sh 384x7168 1024 513-
+    build/bin/gemm-compile --nk 384x7168 --m-buckets 513- --quiet -o $d/384x7168/m128n192k64s5x6 \
+      --config "#gemm.config<block_m = 128, block_n = 192, block_k = 64, stages = 5, schedule = warp_specialized, split_k = 6, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>"
+    find $d -name manifest.json | wc -l
+    ;;
+  compile-6)
+    # Round six: 2048x4096 at M = 1024, the other N = 2048 shape with one
+    # wave of 128x128 tiles, given what helped 2048x7168 there (the
+    # persistent schedule, grouped raster) and 384x7168 (split 2 with
+    # pushed partials and y multicast); the shipped 64x256 beside them.
+    d=out/sweep-prefill6
+    SWEEP_DIR=$d SWEEP_BM=128 SWEEP_BN="128 256" SWEEP_BK=64 SWEEP_SPLIT=1 SWEEP_CM="1 2" \
+      SWEEP_SCHEDULE=persistent SWEEP_RASTER="along_n grouped" \
+      scripts/bench/sweep-compile.sh 2048x4096 1024 513-
+    SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM=64 SWEEP_BN="128 256" SWEEP_BK=64 SWEEP_SPLIT="1 2" \
+      SWEEP_REDUCTION="cluster cluster_push" SWEEP_CM="1 2" SWEEP_KGROUPS="1 2" \
+      scripts/bench/sweep-compile.sh 2048x4096 1024 513-
+    find $d -name manifest.json | wc -l
+    ;;
+  compile-7)
+    # Round seven: 4096^3 (square.json). Its bucket (1025-) also holds
+    # M = 1100 and 16384 in the tuned table, and the persistent 128x256
+    # configs that lead at M = 4096 were never timed there; time them at
+    # all three beside the shipped warp_specialized one.
+    d=out/sweep-prefill7
+    SWEEP_DIR=$d SWEEP_BM=128 SWEEP_BN=256 SWEEP_BK=64 SWEEP_SPLIT=1 SWEEP_CM="1 2" \
+      SWEEP_SCHEDULE=persistent SWEEP_RASTER="along_n along_m grouped" \
+      scripts/bench/sweep-compile.sh 4096x4096 1100,4096,16384 1025-
+    SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=256 SWEEP_BK=64 SWEEP_SPLIT=1 SWEEP_CM="1 2" \
+      scripts/bench/sweep-compile.sh 4096x4096 1100,4096,16384 1025-
+    find $d -name manifest.json | wc -l
+    ;;
+  run-7)
+    OUT=${OUT:-out/prefill7-results}
+    mkdir -p "$OUT"
+    status=0
+    SWEEP_DIR=out/sweep-prefill7 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
+      "1025,1100,3001" > "$OUT/check-tails.log" || status=1
+    echo "nk,config,M,us,relerr" > "$OUT/sweep-prefill7.csv"
+    for i in $(seq "${REPS:-2}"); do
+      SWEEP_DIR=out/sweep-prefill7 OUT=$OUT/rep scripts/bench/sweep-run.sh > /dev/null 2>&1 || status=1
+      tail -n +2 "$OUT/rep/sweep.csv" >> "$OUT/sweep-prefill7.csv"
+    done
+    exit $status
+    ;;
+  run-6)
+    OUT=${OUT:-out/prefill6-results}
+    mkdir -p "$OUT"
+    status=0
+    SWEEP_DIR=out/sweep-prefill6 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
+      "513,777,1000" > "$OUT/check-tails.log" || status=1
+    echo "nk,config,M,us,relerr" > "$OUT/sweep-prefill6.csv"
+    for i in $(seq "${REPS:-3}"); do
+      SWEEP_DIR=out/sweep-prefill6 OUT=$OUT/rep scripts/bench/sweep-run.sh > /dev/null 2>&1 || status=1
+      tail -n +2 "$OUT/rep/sweep.csv" >> "$OUT/sweep-prefill6.csv"
+    done
+    exit $status
+    ;;
+  run-5)
+    OUT=${OUT:-out/prefill5-results}
+    mkdir -p "$OUT"
+    status=0
+    SWEEP_DIR=out/sweep-prefill5 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
+      "513,777,1000" > "$OUT/check-tails.log" || status=1
+    echo "nk,config,M,us,relerr" > "$OUT/sweep-prefill5.csv"
+    for i in $(seq "${REPS:-4}"); do
+      SWEEP_DIR=out/sweep-prefill5 OUT=$OUT/rep scripts/bench/sweep-run.sh > /dev/null 2>&1 || status=1
+      tail -n +2 "$OUT/rep/sweep.csv" >> "$OUT/sweep-prefill5.csv"
+    done
+    exit $status
+    ;;
+  run-4)
+    OUT=${OUT:-out/prefill4-results}
+    mkdir -p "$OUT"
+    status=0
+    SWEEP_DIR=out/sweep-prefill4 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
+      "513,777,1000" > "$OUT/check-tails.log" || status=1
+    scripts/bench/bench-base.sh "$OUT" 1024 384x7168 || status=1
+    SWEEP_DIR=out/sweep-prefill4 OUT=$OUT/p4 scripts/bench/sweep-run.sh > "$OUT/best-prefill4.txt" 2>&1 || status=1
+    mv "$OUT/p4/sweep.csv" "$OUT/sweep-prefill4.csv"
+    exit $status
+    ;;
+  run-3)
+    OUT=${OUT:-out/prefill3-results}
+    mkdir -p "$OUT"
+    status=0
+    SWEEP_DIR=out/sweep-prefill3 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
+      "513,777,1000" > "$OUT/check-tails.log" || status=1
+    scripts/bench/bench-base.sh "$OUT" 1024 384x7168 2048x7168 || status=1
+    SWEEP_DIR=out/sweep-prefill3 OUT=$OUT/p3 scripts/bench/sweep-run.sh > "$OUT/best-prefill3.txt" 2>&1 || status=1
+    mv "$OUT/p3/sweep.csv" "$OUT/sweep-prefill3.csv"
+    exit $status
+    ;;
   run-mc)
     OUT=${OUT:-out/prefill-mc-results}
     mkdir -p "$OUT"
@@ -118,7 +261,7 @@ case ${1:-} in
     exit $status
     ;;
   *)
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -13,6 +13,13 @@
 # SWAP_ODD_SPLIT for the checked odd shape, SWAP_MS for the M) replace the
 # swept lists, e.g.
 # SWAP_SPLIT="3 5 6 7" for split counts that are not powers of two.
+#   scripts/bench/sweep-swap.sh compile-h100  # here: out/sweep-swap-h100-*
+#   scripts/bench/sweep-swap.sh run-h100      # GPU machine
+# h100: the M = 2-32 picks of the tuned table came from an H200 sweep; this
+# one times the four (N, K) with N >= 1024 (the weakest against cuBLAS) on
+# the card it runs on, split 2-8 including counts that are not powers of
+# two, each M with the tile rows that fit it (block_m 8 at M = 4 and 8, 16
+# at 16, 32 at 32; one directory per block_m, as a directory has one M list).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -30,6 +37,34 @@ case ${1:-} in
       scripts/bench/sweep-compile.sh "200x4104" "1,3,7,8,9,17,64" 1-64
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
+  compile-h100)
+    export SWEEP_SCHEDULE=swap_ab SWEEP_BN="64 128" SWEEP_BK=128 \
+      SWEEP_SPLIT="${SWAP_SPLIT:-2 3 4 5 6 7 8}" SWEEP_REDUCTION=cluster_push
+    big=${SWAP_NK:-"1024x4096 2048x4096 1024x7168 2048x7168"}
+    SWEEP_DIR=out/sweep-swap-h100-8 SWEEP_BM=8 scripts/bench/sweep-compile.sh "$big" 4,8 2-8
+    SWEEP_DIR=out/sweep-swap-h100-16 SWEEP_BM=16 scripts/bench/sweep-compile.sh "$big" 16 9-16
+    SWEEP_DIR=out/sweep-swap-h100-32 SWEEP_BM=32 scripts/bench/sweep-compile.sh "$big" 32 17-32
+    # Tails: M that no block_m divides, and uneven rank shares (N = 200,
+    # K = 4104), for the split counts new to this sweep.
+    SWEEP_DIR=out/sweep-swap-h100-odd SWEEP_BM="8 32" SWEEP_SPLIT="3 5 6 7" \
+      scripts/bench/sweep-compile.sh "200x4104" "1,3,7,9,17,31" 1-32
+    [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
+    ;;
+  run-h100)
+    OUT=${OUT:-out/sweep-swap-h100-results}
+    mkdir -p "$OUT"
+    status=0
+    SWEEP_DIR=out/sweep-swap-h100-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
+      "1,3,7,9,17,31" > "$OUT/check-odd.log" || status=1
+    big=${SWAP_NK:-"1024x4096 2048x4096 1024x7168 2048x7168"}
+    scripts/bench/bench-base.sh "$OUT" 4,8,16,32 $big || status=1
+    for bm in 8 16 32; do
+      SWEEP_DIR=out/sweep-swap-h100-$bm OUT=$OUT/s$bm scripts/bench/sweep-run.sh \
+        > "$OUT/best-swap-$bm.txt" 2>&1 || status=1
+      mv "$OUT/s$bm/sweep.csv" "$OUT/sweep-swap-h100-$bm.csv"
+    done
+    exit $status
+    ;;
   run)
     OUT=${OUT:-out/sweep-results}
     mkdir -p "$OUT"
@@ -45,7 +80,7 @@ case ${1:-} in
     exit $status
     ;;
   *)
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -16,8 +16,12 @@ config column that already is #gemm.config text is kept.
 
 gemm-compile compares the times of one M bucket with each other, so they
 must come from one card. --override LO-HI:DEVICE:CSV[,CSV...] takes the
-rows with M in LO-HI from those CSVs (measured on DEVICE) and drops the
-positional CSVs' rows there; each measurement names its device.
+rows with M in LO-HI from those CSVs (measured on DEVICE) and drops every
+row read before it there (the positional CSVs' and earlier overrides');
+each measurement names its device. --remeasure LO-HI:DEVICE:CSV[,CSV...]
+does the same only for the (N, K) its CSVs hold in LO-HI: some shapes
+measured again on another card, without mixing two cards in one bucket.
+Both apply in the order given.
 """
 import argparse
 import csv
@@ -58,44 +62,58 @@ def main():
     ap.add_argument("--chip", default="sm_90a")
     ap.add_argument("--device", required=True)
     ap.add_argument("--date", required=True)
-    ap.add_argument("--override", action="append", default=[],
-                    metavar="LO-HI:DEVICE:CSV[,CSV...]")
-    args = ap.parse_args()
+    # One list for both flags keeps the order they were given in.
+    ap.add_argument("--override", dest="overrides", action="append", default=[],
+                    type=lambda s: ("override", s), metavar="LO-HI:DEVICE:CSV[,CSV...]")
+    ap.add_argument("--remeasure", dest="overrides", action="append",
+                    type=lambda s: ("remeasure", s), metavar="LO-HI:DEVICE:CSV[,CSV...]")
+    args = ap.parse_intermixed_args()
     overrides = []
-    for spec in args.override:
+    for flag, spec in args.overrides:
         try:
             span, device, paths = spec.split(":", 2)
             lo, hi = (int(x) for x in span.split("-"))
         except ValueError:
-            sys.exit(f"error: --override '{spec}' is not LO-HI:DEVICE:CSV[,CSV...]")
-        overrides.append({"m": [lo, hi], "device": device,
-                          "sources": paths.split(",")})
+            sys.exit(f"error: --{flag} '{spec}' is not LO-HI:DEVICE:CSV[,CSV...]")
+        o = {"m": [lo, hi], "device": device, "sources": paths.split(",")}
+        if flag == "remeasure":
+            o["only_nk_held"] = True
+        overrides.append(o)
 
-    def overridden(m):
-        return any(o["m"][0] <= m <= o["m"][1] for o in overrides)
-
-    rows = []
-
-    def read(path, device, keep):
+    def read(path, device, lo=None, hi=None):
+        """The checked rows of one CSV (with M in lo-hi when given), and
+        every (N, K) it holds there, checked or not."""
+        out, nks = [], set()
         for r in csv.DictReader(open(path)):
+            m = int(r["M"])
+            if lo is not None and not lo <= m <= hi:
+                continue
+            n, k = (int(x) for x in r["nk"].split("x"))
+            nks.add((n, k))
             try:
                 us, err = float(r["us"]), float(r["relerr"])
             except ValueError:
                 continue
-            m = int(r["M"])
-            if not err <= 2e-5 or not keep(m):
+            if not err <= 2e-5:
                 continue
-            n, k = (int(x) for x in r["nk"].split("x"))
-            rows.append({"n": n, "k": k, "m": m,
-                         "config": config_text(r["config"]), "us": us,
-                         "device": device})
+            out.append({"n": n, "k": k, "m": m,
+                        "config": config_text(r["config"]), "us": us,
+                        "device": device})
+        return out, nks
 
+    rows = []
     for path in args.csv:
-        read(path, args.device, lambda m: not overridden(m))
+        rows += read(path, args.device)[0]
     for o in overrides:
         lo, hi = o["m"]
+        new, nks = [], set()
         for path in o["sources"]:
-            read(path, o["device"], lambda m, lo=lo, hi=hi: lo <= m <= hi)
+            got, held = read(path, o["device"], lo, hi)
+            new += got
+            nks |= held
+        rows = [r for r in rows
+                if not (lo <= r["m"] <= hi and
+                        (not o.get("only_nk_held") or (r["n"], r["k"]) in nks))] + new
     rows.sort(key=lambda r: (r["n"], r["k"], r["m"], r["us"]))
     json.dump({"schema_version": 1, "chip": args.chip, "device": args.device,
                "date": args.date, "sources": args.csv,
