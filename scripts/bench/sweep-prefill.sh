@@ -61,6 +61,28 @@ check_odd() {
   done
   return $status
 }
+# Round N's run on the GPU machine: every config of out/sweep-prefillN
+# checked at tail M first (the sweep times one M, which the tiles divide),
+# then the shipped kernels and cuBLASLt (bench-base.sh; its M and N x K
+# given), then REPS passes of the sweep (default per round) into
+# $OUT/sweep-prefillN.csv; best-prefillN.txt is the last pass's top three.
+run_round() {
+  local n=$1 tails=$2 reps=$3 dir=out/sweep-prefill$1 status=0
+  shift 3
+  OUT=${OUT:-out/prefill$n-results}
+  mkdir -p "$OUT"
+  SWEEP_DIR=$dir OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
+    "$tails" > "$OUT/check-tails.log" || status=1
+  if [ $# -gt 0 ]; then scripts/bench/bench-base.sh "$OUT" "$@" || status=1; fi
+  echo "nk,config,M,us,relerr" > "$OUT/sweep-prefill$n.csv"
+  for _ in $(seq "${REPS:-$reps}"); do
+    SWEEP_DIR=$dir OUT=$OUT/rep scripts/bench/sweep-run.sh \
+      > "$OUT/best-prefill$n.txt" 2>&1 || status=1
+    tail -n +2 "$OUT/rep/sweep.csv" >> "$OUT/sweep-prefill$n.csv"
+  done
+  rm -rf "$OUT/rep"
+  return $status
+}
 case ${1:-} in
   compile-mc)
     SWEEP_DIR=out/sweep-mc mc_grid "$nks" "1024" 513-
@@ -86,18 +108,6 @@ case ${1:-} in
       SWEEP_SPLIT=1 SWEEP_CM="1 2" SWEEP_SCHEDULE=persistent SWEEP_RASTER="along_n grouped" \
       scripts/bench/sweep-compile.sh 2048x7168 1024 513-
     find out/sweep-prefill2 -name manifest.json | wc -l
-    ;;
-  run-2)
-    OUT=${OUT:-out/prefill2-results}
-    mkdir -p "$OUT"
-    status=0
-    # Tails first: every config at M that no tile divides (the sweep times
-    # M = 1024 only).
-    SWEEP_DIR=out/sweep-prefill2 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
-      "513,777,1000" > "$OUT/check-tails.log" || status=1
-    SWEEP_DIR=out/sweep-prefill2 OUT=$OUT/p2 scripts/bench/sweep-run.sh > "$OUT/best-prefill2.txt" 2>&1 || status=1
-    mv "$OUT/p2/sweep.csv" "$OUT/sweep-prefill2.csv"
-    exit $status
     ;;
   compile-3)
     # Round three: two consumer warpgroups on alternate k-steps of a 64-row
@@ -171,67 +181,12 @@ case ${1:-} in
       scripts/bench/sweep-compile.sh 4096x4096 1100,4096,16384 1025-
     find $d -name manifest.json | wc -l
     ;;
-  run-7)
-    OUT=${OUT:-out/prefill7-results}
-    mkdir -p "$OUT"
-    status=0
-    SWEEP_DIR=out/sweep-prefill7 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
-      "1025,1100,3001" > "$OUT/check-tails.log" || status=1
-    echo "nk,config,M,us,relerr" > "$OUT/sweep-prefill7.csv"
-    for i in $(seq "${REPS:-2}"); do
-      SWEEP_DIR=out/sweep-prefill7 OUT=$OUT/rep scripts/bench/sweep-run.sh > /dev/null 2>&1 || status=1
-      tail -n +2 "$OUT/rep/sweep.csv" >> "$OUT/sweep-prefill7.csv"
-    done
-    exit $status
-    ;;
-  run-6)
-    OUT=${OUT:-out/prefill6-results}
-    mkdir -p "$OUT"
-    status=0
-    SWEEP_DIR=out/sweep-prefill6 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
-      "513,777,1000" > "$OUT/check-tails.log" || status=1
-    echo "nk,config,M,us,relerr" > "$OUT/sweep-prefill6.csv"
-    for i in $(seq "${REPS:-3}"); do
-      SWEEP_DIR=out/sweep-prefill6 OUT=$OUT/rep scripts/bench/sweep-run.sh > /dev/null 2>&1 || status=1
-      tail -n +2 "$OUT/rep/sweep.csv" >> "$OUT/sweep-prefill6.csv"
-    done
-    exit $status
-    ;;
-  run-5)
-    OUT=${OUT:-out/prefill5-results}
-    mkdir -p "$OUT"
-    status=0
-    SWEEP_DIR=out/sweep-prefill5 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
-      "513,777,1000" > "$OUT/check-tails.log" || status=1
-    echo "nk,config,M,us,relerr" > "$OUT/sweep-prefill5.csv"
-    for i in $(seq "${REPS:-4}"); do
-      SWEEP_DIR=out/sweep-prefill5 OUT=$OUT/rep scripts/bench/sweep-run.sh > /dev/null 2>&1 || status=1
-      tail -n +2 "$OUT/rep/sweep.csv" >> "$OUT/sweep-prefill5.csv"
-    done
-    exit $status
-    ;;
-  run-4)
-    OUT=${OUT:-out/prefill4-results}
-    mkdir -p "$OUT"
-    status=0
-    SWEEP_DIR=out/sweep-prefill4 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
-      "513,777,1000" > "$OUT/check-tails.log" || status=1
-    scripts/bench/bench-base.sh "$OUT" 1024 384x7168 || status=1
-    SWEEP_DIR=out/sweep-prefill4 OUT=$OUT/p4 scripts/bench/sweep-run.sh > "$OUT/best-prefill4.txt" 2>&1 || status=1
-    mv "$OUT/p4/sweep.csv" "$OUT/sweep-prefill4.csv"
-    exit $status
-    ;;
-  run-3)
-    OUT=${OUT:-out/prefill3-results}
-    mkdir -p "$OUT"
-    status=0
-    SWEEP_DIR=out/sweep-prefill3 OUT=$OUT/check-tails scripts/bench/sweep-check.sh '.' \
-      "513,777,1000" > "$OUT/check-tails.log" || status=1
-    scripts/bench/bench-base.sh "$OUT" 1024 384x7168 2048x7168 || status=1
-    SWEEP_DIR=out/sweep-prefill3 OUT=$OUT/p3 scripts/bench/sweep-run.sh > "$OUT/best-prefill3.txt" 2>&1 || status=1
-    mv "$OUT/p3/sweep.csv" "$OUT/sweep-prefill3.csv"
-    exit $status
-    ;;
+  run-2) run_round 2 513,777,1000 1; exit ;;
+  run-3) run_round 3 513,777,1000 1 1024 384x7168 2048x7168; exit ;;
+  run-4) run_round 4 513,777,1000 1 1024 384x7168; exit ;;
+  run-5) run_round 5 513,777,1000 4; exit ;;
+  run-6) run_round 6 513,777,1000 3; exit ;;
+  run-7) run_round 7 1025,1100,3001 2; exit ;;
   run-mc)
     OUT=${OUT:-out/prefill-mc-results}
     mkdir -p "$OUT"
