@@ -29,10 +29,10 @@
 # build-rt/ (built here when gemm-bench is missing). Writes into $OUT
 # (default out/bench): bench.log, gemm-bench-{dsv4,dsv4-pdl,square}.{json,csv},
 # peers-{dsv4,square}.json, speedup.png, tflops.png, floor.png,
-# perf-table.md (and tuning.json). Extra gemm-bench options: BENCH_ARGS
+# perf-table.md, hbm-read.csv (and tuning.json). Extra gemm-bench options: BENCH_ARGS
 # (e.g. BENCH_ARGS="--replays 30"); peers: PEERS (default cublas,triton;
 # gemmgen is added as above). scripts/bench/summarize.py $OUT gives the
-# ratios per M range.
+# ratios per M range (READ_CSV=$OUT/hbm-read.csv adds the read ceiling).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -157,6 +157,17 @@ main() {
     done
   else
     echo "warning: python3 cannot import torch and triton: no peer timings (the charts use cuBLASLt)" >&2
+  fi
+
+  echo
+  echo "## the weight read alone (scripts/bench/hbm-read.cu): the fastest a decode kernel can be"
+  # Per dsv4 weight size, a kernel that only reads it, timed like the GEMMs;
+  # summarize.py's "read ceiling" with READ_CSV=$OUT/hbm-read.csv.
+  if nvcc -arch=sm_90a -O2 -o "$OUT/hbm-read" scripts/bench/hbm-read.cu; then
+    "$OUT/hbm-read" | tee "$OUT/hbm-read.csv" || status=1
+    rm -f "$OUT/hbm-read"
+  else
+    status=1
   fi
 
   echo

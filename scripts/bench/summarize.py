@@ -17,7 +17,17 @@ took exactly the floor (gemm-bench's floor_us: bytes at the card's HBM
 rate or flops at peak) plus the launch floor, LAUNCH_US (0.89 us: an
 empty one-CTA kernel replayed in a graph, scripts/bench/launch-floor.cu).
 No kernel launched this way can beat it, so a goal above it is out of
-reach for that M range.
+reach for that M range. FLOOR_EFF (default 1) is the fraction of the
+floor's rate a kernel is granted (the floor becomes floor / FLOOR_EFF):
+streaming reads reach about 90-95% of the HBM rate, so a goal between the
+ceilings at 1 and at 0.9 asks for a kernel at the edge of what the card
+delivers.
+
+READ_CSV (scripts/bench/hbm-read.cu's output: MiB,us,...) adds "read
+ceiling": torch cuBLAS / the measured time of a kernel that only reads the
+weight (N x K bf16, cold L2, launch included), for the rows with M <= 64
+whose weight size the CSV holds (above, x and the FLOPs matter). That is
+what a decode kernel could reach if computing and storing cost nothing.
 """
 import json
 import math
@@ -25,6 +35,22 @@ import os
 import sys
 
 LAUNCH_US = float(os.environ.get("LAUNCH_US", "0.89"))
+FLOOR_EFF = float(os.environ.get("FLOOR_EFF", "1"))
+
+
+def read_times(path):
+    """Weight MiB -> measured read time (us), from hbm-read's CSV."""
+    times = {}
+    for line in open(path) if path else []:
+        cells = line.strip().split(",")
+        try:
+            times[round(float(cells[0]), 4)] = float(cells[1])
+        except (ValueError, IndexError):
+            continue  # the header and comment lines
+    return times
+
+
+READ = read_times(os.environ.get("READ_CSV", ""))
 
 def geo(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
@@ -55,11 +81,14 @@ def main(d):
                 "within 2x floor + 1.5 us"]
         if main_run:
             head.append("same process: gemmgen vs torch cuBLAS (peers.py)")
-            head.append(f"ceiling: torch cuBLAS / (floor + {LAUNCH_US} us)")
+            floor = "floor" if FLOOR_EFF == 1 else f"floor / {FLOOR_EFF:g}"
+            head.append(f"ceiling: torch cuBLAS / ({floor} + {LAUNCH_US} us)")
+            if READ:
+                head.append("read ceiling: torch cuBLAS / measured weight read")
         print("| " + " | ".join(head) + " |")
         print("|" + " --- |" * len(head))
         for name, lo, hi in ranges:
-            vt, vl, vs, vc, fl = [], [], [], [], 0
+            vt, vl, vs, vc, vr, fl = [], [], [], [], [], 0
             n = 0
             for key, r in sorted(ours.items()):
                 if not (lo <= key[0] <= hi) or "us" not in r.get("generated", {}):
@@ -71,7 +100,10 @@ def main(d):
                 p = peers.get(key, {}).get("cublas", {})
                 if "us" in p:
                     vt.append(p["us"] / g)
-                    vc.append(p["us"] / (r["floor_us"] + LAUNCH_US))
+                    vc.append(p["us"] / (r["floor_us"] / FLOOR_EFF + LAUNCH_US))
+                    read = READ.get(round(key[1] * key[2] * 2 / 1048576, 4))
+                    if read and key[0] <= 64:
+                        vr.append(p["us"] / read)
                 if g <= 2 * r["floor_us"] + 1.5:
                     fl += 1
             # Both times from one peers.py process, independent of gemm-bench's rows.
@@ -81,6 +113,8 @@ def main(d):
                     vs.append(c["us"] / g["us"])
             fmt = lambda v: f"{geo(v):.2f}x ({min(v):.2f}, {max(v):.2f})" if v else "-"
             cells = [name, fmt(vt), fmt(vl), f"{fl} of {n}"] + ([fmt(vs), fmt(vc)] if main_run else [])
+            if main_run and READ:
+                cells.append(fmt(vr))
             print("| " + " | ".join(cells) + " |")
         print()
 
