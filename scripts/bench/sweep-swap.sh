@@ -15,11 +15,19 @@
 # SWAP_SPLIT="3 5 6 7" for split counts that are not powers of two.
 #   scripts/bench/sweep-swap.sh compile-h100  # here: out/sweep-swap-h100-*
 #   scripts/bench/sweep-swap.sh run-h100      # GPU machine
+#   scripts/bench/sweep-swap.sh compile-mid   # here: out/sweep-swap-mid-*
+#   scripts/bench/sweep-swap.sh run-mid       # GPU machine
 # h100: the M = 2-32 picks of the tuned table came from an H200 sweep; this
 # one times the four (N, K) with N >= 1024 (the weakest against cuBLAS) on
 # the card it runs on, split 2-8 including counts that are not powers of
 # two, each M with the tile rows that fit it (block_m 8 at M = 4 and 8, 16
 # at 16, 32 at 32; one directory per block_m, as a directory has one M list).
+# mid: swap_ab at M = 128, 256, 512 (block_m 128, 256, 256), where the
+# shipped kernels put the tokens on wgmma's 64-row side and every N tile
+# re-reads all of x from L2 (M = 256 on 2048x7168: 21.9 us against 11.4
+# for reading the weight alone); with the weight's rows there instead, an
+# x tile of 256 tokens serves 128 weight rows per k-step. All 8 (N, K),
+# block_n 64/128, block_k 64, split 1-8.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -49,6 +57,39 @@ case ${1:-} in
     SWEEP_DIR=out/sweep-swap-h100-odd SWEEP_BM="8 32" SWEEP_SPLIT="3 5 6 7" \
       scripts/bench/sweep-compile.sh "200x4104" "1,3,7,9,17,31" 1-32
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
+    ;;
+  compile-mid)
+    export SWEEP_SCHEDULE=swap_ab SWEEP_BN="64 128" SWEEP_BK=64 \
+      SWEEP_SPLIT="${SWAP_SPLIT:-1 2 4 8}" SWEEP_REDUCTION="cluster_push"
+    SWEEP_DIR=out/sweep-swap-mid-128 SWEEP_BM=128 scripts/bench/sweep-compile.sh "$nks" 128 65-128
+    SWEEP_DIR=out/sweep-swap-mid-256 SWEEP_BM=256 scripts/bench/sweep-compile.sh "$nks" 256 129-256
+    SWEEP_DIR=out/sweep-swap-mid-512 SWEEP_BM=256 scripts/bench/sweep-compile.sh "$nks" 512 257-512
+    # Without split (sweep-compile.sh takes split 1 only with the cluster
+    # reduction named).
+    export SWEEP_SPLIT=1 SWEEP_REDUCTION=cluster SWEEP_APPEND=1
+    SWEEP_DIR=out/sweep-swap-mid-128 SWEEP_BM=128 scripts/bench/sweep-compile.sh "$nks" 128 65-128
+    SWEEP_DIR=out/sweep-swap-mid-256 SWEEP_BM=256 scripts/bench/sweep-compile.sh "$nks" 256 129-256
+    SWEEP_DIR=out/sweep-swap-mid-512 SWEEP_BM=256 scripts/bench/sweep-compile.sh "$nks" 512 257-512
+    # Tails: token counts no block_m divides, on a column tail and uneven
+    # rank shares.
+    SWEEP_DIR=out/sweep-swap-mid-odd SWEEP_APPEND=0 SWEEP_BM="128 256" SWEEP_SPLIT="1 3" \
+      SWEEP_REDUCTION="cluster cluster_push" \
+      scripts/bench/sweep-compile.sh "200x4104" "65,100,129,255,300,511" 65-512
+    [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
+    ;;
+  run-mid)
+    OUT=${OUT:-out/sweep-swap-mid-results}
+    mkdir -p "$OUT"
+    status=0
+    SWEEP_DIR=out/sweep-swap-mid-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
+      "65,100,129,255,300,511" > "$OUT/check-odd.log" || status=1
+    scripts/bench/bench-base.sh "$OUT" 128,256,512 $nks || status=1
+    for m in 128 256 512; do
+      SWEEP_DIR=out/sweep-swap-mid-$m OUT=$OUT/s$m scripts/bench/sweep-run.sh \
+        > "$OUT/best-swap-mid-$m.txt" 2>&1 || status=1
+      mv "$OUT/s$m/sweep.csv" "$OUT/sweep-swap-mid-$m.csv"
+    done
+    exit $status
     ;;
   run-h100)
     OUT=${OUT:-out/sweep-swap-h100-results}
@@ -80,7 +121,7 @@ case ${1:-} in
     exit $status
     ;;
   *)
-    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
