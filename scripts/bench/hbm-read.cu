@@ -6,22 +6,14 @@
 // measured floor for a decode GEMM, launch included: no kernel that reads
 // the weight once can take less. The best over grid sizes is reported.
 //   nvcc -arch=sm_90a -O2 -o hbm-read hbm-read.cu && ./hbm-read [MiB ...]
+#include "cuda-check.h"
+
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
-
-#define CHECK(call)                                                            \
-  do {                                                                         \
-    cudaError_t e = (call);                                                    \
-    if (e != cudaSuccess) {                                                    \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,       \
-                   cudaGetErrorString(e));                                     \
-      std::exit(1);                                                            \
-    }                                                                          \
-  } while (0)
 
 // Four independent 16-byte loads in flight per thread and step, so the
 // memory system, not the issue rate, limits the read.

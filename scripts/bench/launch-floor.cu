@@ -6,22 +6,14 @@
 // shared memory, clusters of 1-8, with and without programmatic dependent
 // launch).
 //   nvcc -arch=sm_90a -O2 -o launch-floor launch-floor.cu && ./launch-floor
+#include "cuda-check.h"
+
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
-
-#define CHECK(call)                                                           \
-  do {                                                                        \
-    cudaError_t e = (call);                                                   \
-    if (e != cudaSuccess) {                                                   \
-      std::fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call,      \
-                   cudaGetErrorString(e));                                    \
-      std::exit(1);                                                           \
-    }                                                                         \
-  } while (0)
 
 // Touches its shared memory and writes one word per CTA, so nothing is
 // optimized away; with `pdl`, behaves like the generated kernels

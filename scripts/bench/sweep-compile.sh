@@ -64,8 +64,10 @@ for spec in $nks; do
         [ $stages -lt 2 ] && continue
         for split in ${SWEEP_SPLIT:-1 2 4 8}; do
           [ $(( 4 * bm * bn )) -gt $(( stages * stage )) ] && [ $split -gt 1 ] && continue
-          for red in ${SWEEP_REDUCTION:-cluster}; do
-          [ $split -eq 1 ] && { [ $red = cluster ] || continue; red=none; }
+          reds=${SWEEP_REDUCTION:-cluster}
+          for red in $reds; do
+          # Split 1 has no reduction: one config, whichever reductions are listed.
+          [ $split -eq 1 ] && { [ $red = "${reds%% *}" ] || continue; red=none; }
           for cm in ${SWEEP_CM:-1}; do
           for cn in ${SWEEP_CN:-1}; do
           for sched in ${SWEEP_SCHEDULE:-warp_specialized}; do

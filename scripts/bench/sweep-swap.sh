@@ -34,6 +34,25 @@ cd "$top"
 dsv4="256x4096 512x4096 1024x4096 2048x4096 384x7168 512x7168 1024x7168 2048x7168"
 nks=${SWAP_NK:-$dsv4}
 ms=${SWAP_MS:-1,4,8,16,32,64}
+# The GPU run of sweep dirs out/sweep-swap-NAME-*: the odd-shape configs
+# checked at tail M first, then the shipped kernels and cuBLASLt at the
+# same M (bench-base.sh), then each dir timed into $OUT/sweep-swap-NAME-S.csv.
+#   check_base_run NAME TAIL_MS BASE_MS "NxK ..." SUFFIX...
+check_base_run() {
+  local name=$1 tails=$2 base_ms=$3 base_nks=$4 s status=0
+  shift 4
+  mkdir -p "$OUT"
+  SWEEP_DIR=out/sweep-swap-$name-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
+    "$tails" > "$OUT/check-odd.log" || status=1
+  # shellcheck disable=SC2086
+  scripts/bench/bench-base.sh "$OUT" "$base_ms" $base_nks || status=1
+  for s in "$@"; do
+    SWEEP_DIR=out/sweep-swap-$name-$s OUT=$OUT/s$s scripts/bench/sweep-run.sh \
+      > "$OUT/best-swap-$name-$s.txt" 2>&1 || status=1
+    mv "$OUT/s$s/sweep.csv" "$OUT/sweep-swap-$name-$s.csv"
+  done
+  return $status
+}
 case ${1:-} in
   compile)
     export SWEEP_SCHEDULE=swap_ab
@@ -61,50 +80,28 @@ case ${1:-} in
   compile-mid)
     export SWEEP_SCHEDULE=swap_ab SWEEP_BN="64 128" SWEEP_BK=64 \
       SWEEP_SPLIT="${SWAP_SPLIT:-1 2 4 8}" SWEEP_REDUCTION="cluster_push"
-    SWEEP_DIR=out/sweep-swap-mid-128 SWEEP_BM=128 scripts/bench/sweep-compile.sh "$nks" 128 65-128
-    SWEEP_DIR=out/sweep-swap-mid-256 SWEEP_BM=256 scripts/bench/sweep-compile.sh "$nks" 256 129-256
-    SWEEP_DIR=out/sweep-swap-mid-512 SWEEP_BM=256 scripts/bench/sweep-compile.sh "$nks" 512 257-512
-    # Without split (sweep-compile.sh takes split 1 only with the cluster
-    # reduction named).
-    export SWEEP_SPLIT=1 SWEEP_REDUCTION=cluster SWEEP_APPEND=1
-    SWEEP_DIR=out/sweep-swap-mid-128 SWEEP_BM=128 scripts/bench/sweep-compile.sh "$nks" 128 65-128
-    SWEEP_DIR=out/sweep-swap-mid-256 SWEEP_BM=256 scripts/bench/sweep-compile.sh "$nks" 256 129-256
-    SWEEP_DIR=out/sweep-swap-mid-512 SWEEP_BM=256 scripts/bench/sweep-compile.sh "$nks" 512 257-512
+    # M:block_m:bucket, one directory per M.
+    for spec in 128:128:65-128 256:256:129-256 512:256:257-512; do
+      IFS=: read -r m bm bucket <<< "$spec"
+      SWEEP_DIR=out/sweep-swap-mid-$m SWEEP_BM=$bm scripts/bench/sweep-compile.sh "$nks" "$m" "$bucket"
+    done
     # Tails: token counts no block_m divides, on a column tail and uneven
     # rank shares.
-    SWEEP_DIR=out/sweep-swap-mid-odd SWEEP_APPEND=0 SWEEP_BM="128 256" SWEEP_SPLIT="1 3" \
+    SWEEP_DIR=out/sweep-swap-mid-odd SWEEP_BM="128 256" SWEEP_SPLIT="1 3" \
       SWEEP_REDUCTION="cluster cluster_push" \
       scripts/bench/sweep-compile.sh "200x4104" "65,100,129,255,300,511" 65-512
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
   run-mid)
     OUT=${OUT:-out/sweep-swap-mid-results}
-    mkdir -p "$OUT"
-    status=0
-    SWEEP_DIR=out/sweep-swap-mid-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
-      "65,100,129,255,300,511" > "$OUT/check-odd.log" || status=1
-    scripts/bench/bench-base.sh "$OUT" 128,256,512 $nks || status=1
-    for m in 128 256 512; do
-      SWEEP_DIR=out/sweep-swap-mid-$m OUT=$OUT/s$m scripts/bench/sweep-run.sh \
-        > "$OUT/best-swap-mid-$m.txt" 2>&1 || status=1
-      mv "$OUT/s$m/sweep.csv" "$OUT/sweep-swap-mid-$m.csv"
-    done
-    exit $status
+    check_base_run mid "65,100,129,255,300,511" 128,256,512 "$nks" 128 256 512
+    exit
     ;;
   run-h100)
     OUT=${OUT:-out/sweep-swap-h100-results}
-    mkdir -p "$OUT"
-    status=0
-    SWEEP_DIR=out/sweep-swap-h100-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
-      "1,3,7,9,17,31" > "$OUT/check-odd.log" || status=1
-    big=${SWAP_NK:-"1024x4096 2048x4096 1024x7168 2048x7168"}
-    scripts/bench/bench-base.sh "$OUT" 4,8,16,32 $big || status=1
-    for bm in 8 16 32; do
-      SWEEP_DIR=out/sweep-swap-h100-$bm OUT=$OUT/s$bm scripts/bench/sweep-run.sh \
-        > "$OUT/best-swap-$bm.txt" 2>&1 || status=1
-      mv "$OUT/s$bm/sweep.csv" "$OUT/sweep-swap-h100-$bm.csv"
-    done
-    exit $status
+    check_base_run h100 "1,3,7,9,17,31" 4,8,16,32 \
+      "${SWAP_NK:-"1024x4096 2048x4096 1024x7168 2048x7168"}" 8 16 32
+    exit
     ;;
   run)
     OUT=${OUT:-out/sweep-results}
