@@ -17,6 +17,8 @@
 #   scripts/bench/sweep-swap.sh run-h100      # GPU machine
 #   scripts/bench/sweep-swap.sh compile-mid   # here: out/sweep-swap-mid-*
 #   scripts/bench/sweep-swap.sh run-mid       # GPU machine
+#   scripts/bench/sweep-swap.sh compile-mid2  # here: out/sweep-swap-mid2-*
+#   scripts/bench/sweep-swap.sh run-mid2      # GPU machine
 # h100: the M = 2-32 picks of the tuned table came from an H200 sweep; this
 # one times the four (N, K) with N >= 1024 (the weakest against cuBLAS) on
 # the card it runs on, split 2-8 including counts that are not powers of
@@ -28,6 +30,12 @@
 # for reading the weight alone); with the weight's rows there instead, an
 # x tile of 256 tokens serves 128 weight rows per k-step. All 8 (N, K),
 # block_n 64/128, block_k 64, split 1-8.
+# mid2: at M = 256 and 512 the mid sweep's swap_ab tiles lost to the
+# shipped ones where split 4 and 8 make 128 CTAs in clusters of 4 or 8,
+# of which an H100 holds 30 and 15 at once (two waves), and block_n 128
+# with cluster_push had room for 2 stages. So: block_n 64 with split 3, 5,
+# 6, 7 (cluster_push), and block_n 128 with the cluster reduction (its
+# partials in the ring, 4 stages) at split 2-7.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -91,6 +99,27 @@ case ${1:-} in
       SWEEP_REDUCTION="cluster cluster_push" \
       scripts/bench/sweep-compile.sh "200x4104" "65,100,129,255,300,511" 65-512
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
+    ;;
+  compile-mid2)
+    export SWEEP_SCHEDULE=swap_ab SWEEP_BM=256 SWEEP_BK=64
+    for spec in 256:129-256 512:257-512; do
+      IFS=: read -r m bucket <<< "$spec"
+      SWEEP_DIR=out/sweep-swap-mid2-$m SWEEP_BN=64 SWEEP_SPLIT="3 5 6 7" \
+        SWEEP_REDUCTION=cluster_push scripts/bench/sweep-compile.sh "$nks" "$m" "$bucket"
+      SWEEP_APPEND=1 SWEEP_DIR=out/sweep-swap-mid2-$m SWEEP_BN=128 \
+        SWEEP_SPLIT="2 3 4 5 6 7" SWEEP_REDUCTION=cluster \
+        scripts/bench/sweep-compile.sh "$nks" "$m" "$bucket"
+    done
+    # Tails for the split counts and reduction new here.
+    SWEEP_DIR=out/sweep-swap-mid2-odd SWEEP_BN="64 128" SWEEP_SPLIT="5 7" \
+      SWEEP_REDUCTION="cluster cluster_push" \
+      scripts/bench/sweep-compile.sh "200x4104" "129,255,300,511" 129-512
+    [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
+    ;;
+  run-mid2)
+    OUT=${OUT:-out/sweep-swap-mid2-results}
+    check_base_run mid2 "129,255,300,511" 256,512 "$nks" 256 512
+    exit
     ;;
   run-mid)
     OUT=${OUT:-out/sweep-swap-mid-results}
