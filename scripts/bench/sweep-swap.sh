@@ -42,25 +42,9 @@ cd "$top"
 dsv4="256x4096 512x4096 1024x4096 2048x4096 384x7168 512x7168 1024x7168 2048x7168"
 nks=${SWAP_NK:-$dsv4}
 ms=${SWAP_MS:-1,4,8,16,32,64}
-# The GPU run of sweep dirs out/sweep-swap-NAME-*: the odd-shape configs
-# checked at tail M first, then the shipped kernels and cuBLASLt at the
-# same M (bench-base.sh), then each dir timed into $OUT/sweep-swap-NAME-S.csv.
-#   check_base_run NAME TAIL_MS BASE_MS "NxK ..." SUFFIX...
-check_base_run() {
-  local name=$1 tails=$2 base_ms=$3 base_nks=$4 s status=0
-  shift 4
-  mkdir -p "$OUT"
-  SWEEP_DIR=out/sweep-swap-$name-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
-    "$tails" > "$OUT/check-odd.log" || status=1
-  # shellcheck disable=SC2086
-  scripts/bench/bench-base.sh "$OUT" "$base_ms" $base_nks || status=1
-  for s in "$@"; do
-    SWEEP_DIR=out/sweep-swap-$name-$s OUT=$OUT/s$s scripts/bench/sweep-run.sh \
-      > "$OUT/best-swap-$name-$s.txt" 2>&1 || status=1
-    mv "$OUT/s$s/sweep.csv" "$OUT/sweep-swap-$name-$s.csv"
-  done
-  return $status
-}
+# check_base_run: the odd configs checked, the shipped kernels timed, then
+# the sweep dirs (scripts/bench/sweep-lib.sh).
+. scripts/bench/sweep-lib.sh
 case ${1:-} in
   compile)
     export SWEEP_SCHEDULE=swap_ab
@@ -118,17 +102,17 @@ case ${1:-} in
     ;;
   run-mid2)
     OUT=${OUT:-out/sweep-swap-mid2-results}
-    check_base_run mid2 "129,255,300,511" 256,512 "$nks" 256 512
+    check_base_run sweep-swap-mid2 "129,255,300,511" 256,512 "$nks" 256 512
     exit
     ;;
   run-mid)
     OUT=${OUT:-out/sweep-swap-mid-results}
-    check_base_run mid "65,100,129,255,300,511" 128,256,512 "$nks" 128 256 512
+    check_base_run sweep-swap-mid "65,100,129,255,300,511" 128,256,512 "$nks" 128 256 512
     exit
     ;;
   run-h100)
     OUT=${OUT:-out/sweep-swap-h100-results}
-    check_base_run h100 "1,3,7,9,17,31" 4,8,16,32 \
+    check_base_run sweep-swap-h100 "1,3,7,9,17,31" 4,8,16,32 \
       "${SWAP_NK:-"1024x4096 2048x4096 1024x7168 2048x7168"}" 8 16 32
     exit
     ;;

@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# Shared by the sweep scripts (sourced, not run).
+#
+# The GPU run of sweep dirs out/PREFIX-*: the odd-shape configs of
+# out/PREFIX-odd checked at tail M first (every element against fp64,
+# output poisoned), then the shipped kernels and cuBLASLt at the same M
+# (bench-base.sh), then each dir out/PREFIX-S timed into $OUT/PREFIX-S.csv
+# (best three per shape: $OUT/best-PREFIX-S.txt).
+#   check_base_run PREFIX TAIL_MS BASE_MS "NxK ..." S...
+check_base_run() {
+  local prefix=$1 tails=$2 base_ms=$3 base_nks=$4 s status=0
+  shift 4
+  mkdir -p "$OUT"
+  SWEEP_DIR=out/$prefix-odd OUT=$OUT/check-odd scripts/bench/sweep-check.sh '.' \
+    "$tails" > "$OUT/check-odd.log" || status=1
+  # shellcheck disable=SC2086
+  scripts/bench/bench-base.sh "$OUT" "$base_ms" $base_nks || status=1
+  for s in "$@"; do
+    SWEEP_DIR=out/$prefix-$s OUT=$OUT/s$s scripts/bench/sweep-run.sh \
+      > "$OUT/best-$prefix-$s.txt" 2>&1 || status=1
+    mv "$OUT/s$s/sweep.csv" "$OUT/$prefix-$s.csv"
+  done
+  return $status
+}
