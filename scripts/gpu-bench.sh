@@ -31,8 +31,13 @@
 # peers-{dsv4,square}.json, speedup.png, tflops.png, floor.png,
 # perf-table.md, hbm-read.csv (and tuning.json). Extra gemm-bench options: BENCH_ARGS
 # (e.g. BENCH_ARGS="--replays 30"); peers: PEERS (default cublas,triton;
-# gemmgen is added as above). scripts/bench/summarize.py $OUT gives the
-# ratios per M range (READ_CSV=$OUT/hbm-read.csv adds the read ceiling).
+# gemmgen is added as above). DSV4_EXTRA_M (default 128,512) adds token
+# counts to shapes/dsv4.json's M list for this run ($OUT/shapes-dsv4.json,
+# used by every dsv4 timing): M = 512 lies in the 256-1024 range that
+# shapes/dsv4.json samples only at its ends, and 128 and 512 are buckets
+# (65-128, 257-512) of their own; DSV4_EXTRA_M= times the file's M only.
+# scripts/bench/summarize.py $OUT gives the ratios per M range
+# (READ_CSV=$OUT/hbm-read.csv adds the read ceiling).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -87,40 +92,47 @@ main() {
     bench=$(find_bench) || { echo "error: the build made no gemm-bench under build-rt/" >&2; return 1; }
   fi
 
-  local status=0 tune_args=() square_bundle=out/bundles/dsv4
+  local status=0 tune_args=() square_bundle=out/bundles/dsv4 dsv4=$OUT/shapes-dsv4.json
+  python3 - shapes/dsv4.json "${DSV4_EXTRA_M-128,512}" "$dsv4" <<'PY' || return 1
+import json, sys
+src, extra, dst = sys.argv[1:4]
+d = json.load(open(src))
+d["m"] = sorted(set(d["m"]) | {int(m) for m in extra.split(",") if m.strip()})
+json.dump(d, open(dst, "w"), indent=1)
+PY
   [ "$tune" -eq 1 ] && tune_args=(--tune)
   [ -f out/bundles/square/manifest.json ] && square_bundle=out/bundles/square
 
   echo
-  echo "## gemm-bench: shapes/dsv4.json, bundle out/bundles/dsv4 ${tune_args[*]}"
+  echo "## gemm-bench: $dsv4, bundle out/bundles/dsv4 ${tune_args[*]}"
   # shellcheck disable=SC2086
-  "$bench" shapes/dsv4.json --bundle out/bundles/dsv4 --backends generated,cublaslt "${tune_args[@]}" \
+  "$bench" "$dsv4" --bundle out/bundles/dsv4 --backends generated,cublaslt "${tune_args[@]}" \
     --json "$OUT/gemm-bench-dsv4.json" --csv "$OUT/gemm-bench-dsv4.csv" $BENCH_ARGS || status=1
   echo
-  echo "## gemm-bench: shapes/dsv4.json, generated, GEMMRT_PDL=1 (programmatic dependent launch)"
+  echo "## gemm-bench: $dsv4, generated, GEMMRT_PDL=1 (programmatic dependent launch)"
   # What PDL buys: the same kernels, each launch allowed to start while the
   # previous one finishes.
   # shellcheck disable=SC2086
-  GEMMRT_PDL=1 "$bench" shapes/dsv4.json --bundle out/bundles/dsv4 --backends generated \
+  GEMMRT_PDL=1 "$bench" "$dsv4" --bundle out/bundles/dsv4 --backends generated \
     --json "$OUT/gemm-bench-dsv4-pdl.json" --csv "$OUT/gemm-bench-dsv4-pdl.csv" $BENCH_ARGS || status=1
   if [ "$tune" -eq 1 ] && [ -f out/bundles/dsv4/tuning.json ]; then
     cp out/bundles/dsv4/tuning.json "$OUT/tuning.json" || status=1
   fi
   if [ -f out/bundles/dsv4/tuning.json ]; then
     echo
-    echo "## gemm-bench: shapes/dsv4.json, policy auto (out/bundles/dsv4/tuning.json)"
+    echo "## gemm-bench: $dsv4, policy auto (out/bundles/dsv4/tuning.json)"
     # cuBLASLt again in the same pass: auto is judged against it side by side.
     # shellcheck disable=SC2086
-    "$bench" shapes/dsv4.json --bundle out/bundles/dsv4 --backends auto,cublaslt \
+    "$bench" "$dsv4" --bundle out/bundles/dsv4 --backends auto,cublaslt \
       --json "$OUT/gemm-bench-dsv4-auto.json" --csv "$OUT/gemm-bench-dsv4-auto.csv" $BENCH_ARGS || status=1
   fi
 
   if [ -f out/bundles/dsv4-invariant/manifest.json ]; then
     echo
-    echo "## gemm-bench: shapes/dsv4.json, policy batch_invariant (out/bundles/dsv4-invariant: one kernel per N, K)"
+    echo "## gemm-bench: $dsv4, policy batch_invariant (out/bundles/dsv4-invariant: one kernel per N, K)"
     # What batch invariance costs: beside cuBLASLt in the same pass.
     # shellcheck disable=SC2086
-    "$bench" shapes/dsv4.json --bundle out/bundles/dsv4-invariant --backends batch_invariant,cublaslt \
+    "$bench" "$dsv4" --bundle out/bundles/dsv4-invariant --backends batch_invariant,cublaslt \
       --json "$OUT/gemm-bench-dsv4-invariant.json" --csv "$OUT/gemm-bench-dsv4-invariant.csv" $BENCH_ARGS || status=1
   fi
 
@@ -138,8 +150,8 @@ main() {
     "$OUT/gemm-bench-dsv4.json" 2>/dev/null) || hbm=3.35
   if python3 -c 'import torch, triton' 2>/dev/null; then
     for s in dsv4 square; do
-      local bundle=out/bundles/dsv4 list=$PEERS err
-      [ "$s" = square ] && bundle=$square_bundle
+      local bundle=out/bundles/dsv4 list=$PEERS err shapes=$dsv4
+      [ "$s" = square ] && { bundle=$square_bundle; shapes=shapes/square.json; }
       case ",$PEERS," in
         *,gemmgen,*) ;;
         *)
@@ -151,8 +163,8 @@ main() {
           fi ;;
       esac
       echo
-      echo "## peers ($peers): shapes/$s.json, --peers $list, GEMMGEN_BUNDLES=$bundle"
-      GEMMGEN_BUNDLES=$bundle python3 "$peers" "shapes/$s.json" --peers "$list" --json "$OUT/peers-$s.json" \
+      echo "## peers ($peers): $shapes, --peers $list, GEMMGEN_BUNDLES=$bundle"
+      GEMMGEN_BUNDLES=$bundle python3 "$peers" "$shapes" --peers "$list" --json "$OUT/peers-$s.json" \
         --hbm-tbps "$hbm" || status=1
     done
   else
