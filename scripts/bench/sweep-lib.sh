@@ -1,6 +1,16 @@
 # shellcheck shell=bash
 # Shared by the sweep scripts (sourced, not run).
 #
+# The odd shape every sweep checks its configs on before it times them:
+# N = 200 (a column tail in every block_n) and K = 4104 (65 k-steps of 64,
+# which no split count divides evenly). compile_odd builds the configs of
+# the grid in the SWEEP_* variables for it into out/PREFIX-odd, for the
+# tail M list given, in one M bucket.
+#   SWEEP_BM=... compile_odd PREFIX TAIL_MS BUCKET
+compile_odd() {
+  SWEEP_DIR=out/$1-odd scripts/bench/sweep-compile.sh 200x4104 "$2" "$3"
+}
+
 # The GPU run of sweep dirs out/PREFIX-*: the odd-shape configs of
 # out/PREFIX-odd checked at tail M first (every element against fp64,
 # output poisoned), then the shipped kernels and cuBLASLt at the same M

@@ -33,12 +33,10 @@ case ${1:-} in
     SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_SCHEDULE=swap_ab SWEEP_BM=256 SWEEP_BN=128 SWEEP_BK=64 \
       SWEEP_SPLIT="5 6" SWEEP_REDUCTION=cluster \
       scripts/bench/sweep-compile.sh "$nks" "$ms" 257-512
-    SWEEP_DIR=out/sweep-mid-odd SWEEP_BM="64 128" SWEEP_BN="64 192" SWEEP_BK=64 \
-      SWEEP_SPLIT="1 3" SWEEP_REDUCTION="cluster_push cluster" \
-      scripts/bench/sweep-compile.sh "200x4104" "$tails" 257-512
-    SWEEP_DIR=out/sweep-mid-odd SWEEP_APPEND=1 SWEEP_SCHEDULE=swap_ab SWEEP_BM=256 \
-      SWEEP_BN=128 SWEEP_BK=64 SWEEP_SPLIT=6 SWEEP_REDUCTION=cluster \
-      scripts/bench/sweep-compile.sh "200x4104" "$tails" 257-512
+    SWEEP_BM="64 128" SWEEP_BN="64 192" SWEEP_BK=64 SWEEP_SPLIT="1 3" \
+      SWEEP_REDUCTION="cluster_push cluster" compile_odd sweep-mid "$tails" 257-512
+    SWEEP_APPEND=1 SWEEP_SCHEDULE=swap_ab SWEEP_BM=256 SWEEP_BN=128 SWEEP_BK=64 \
+      SWEEP_SPLIT=6 SWEEP_REDUCTION=cluster compile_odd sweep-mid "$tails" 257-512
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
   run)

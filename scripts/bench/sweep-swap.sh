@@ -42,18 +42,23 @@ cd "$top"
 dsv4="256x4096 512x4096 1024x4096 2048x4096 384x7168 512x7168 1024x7168 2048x7168"
 nks=${SWAP_NK:-$dsv4}
 ms=${SWAP_MS:-1,4,8,16,32,64}
-# check_base_run: the odd configs checked, the shipped kernels timed, then
-# the sweep dirs (scripts/bench/sweep-lib.sh).
+# compile_odd, check_base_run: the odd shape's configs built and checked,
+# the shipped kernels timed, then the sweep dirs (scripts/bench/sweep-lib.sh).
 . scripts/bench/sweep-lib.sh
+# Tail M of each sweep's odd configs (no block_m of the sweep divides them).
+tails_decode=1,3,7,8,9,17,64
+tails_h100=1,3,7,9,17,31
+tails_mid=65,100,129,255,300,511
+tails_mid2=129,255,300,511
 case ${1:-} in
   compile)
     export SWEEP_SCHEDULE=swap_ab
     SWEEP_DIR=out/sweep-swap SWEEP_BM="${SWAP_BM:-8 16 32 64}" SWEEP_BN="64 128" SWEEP_BK=128 \
       SWEEP_SPLIT="${SWAP_SPLIT:-2 4 8}" SWEEP_REDUCTION=cluster_push \
       scripts/bench/sweep-compile.sh "$nks" "$ms" 1-64
-    SWEEP_DIR=out/sweep-swap-odd SWEEP_BM="8 24 64" SWEEP_BN="64 128" SWEEP_BK="64 128" \
+    SWEEP_BM="8 24 64" SWEEP_BN="64 128" SWEEP_BK="64 128" \
       SWEEP_SPLIT="${SWAP_ODD_SPLIT:-1 2 8}" SWEEP_REDUCTION="cluster cluster_push" \
-      scripts/bench/sweep-compile.sh "200x4104" "1,3,7,8,9,17,64" 1-64
+      compile_odd sweep-swap "$tails_decode" 1-64
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
   compile-h100)
@@ -65,8 +70,7 @@ case ${1:-} in
     SWEEP_DIR=out/sweep-swap-h100-32 SWEEP_BM=32 scripts/bench/sweep-compile.sh "$big" 32 17-32
     # Tails: M that no block_m divides, and uneven rank shares (N = 200,
     # K = 4104), for the split counts new to this sweep.
-    SWEEP_DIR=out/sweep-swap-h100-odd SWEEP_BM="8 32" SWEEP_SPLIT="3 5 6 7" \
-      scripts/bench/sweep-compile.sh "200x4104" "1,3,7,9,17,31" 1-32
+    SWEEP_BM="8 32" SWEEP_SPLIT="3 5 6 7" compile_odd sweep-swap-h100 "$tails_h100" 1-32
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
   compile-mid)
@@ -79,9 +83,8 @@ case ${1:-} in
     done
     # Tails: token counts no block_m divides, on a column tail and uneven
     # rank shares.
-    SWEEP_DIR=out/sweep-swap-mid-odd SWEEP_BM="128 256" SWEEP_SPLIT="1 3" \
-      SWEEP_REDUCTION="cluster cluster_push" \
-      scripts/bench/sweep-compile.sh "200x4104" "65,100,129,255,300,511" 65-512
+    SWEEP_BM="128 256" SWEEP_SPLIT="1 3" SWEEP_REDUCTION="cluster cluster_push" \
+      compile_odd sweep-swap-mid "$tails_mid" 65-512
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
   compile-mid2)
@@ -95,24 +98,23 @@ case ${1:-} in
         scripts/bench/sweep-compile.sh "$nks" "$m" "$bucket"
     done
     # Tails for the split counts and reduction new here.
-    SWEEP_DIR=out/sweep-swap-mid2-odd SWEEP_BN="64 128" SWEEP_SPLIT="5 7" \
-      SWEEP_REDUCTION="cluster cluster_push" \
-      scripts/bench/sweep-compile.sh "200x4104" "129,255,300,511" 129-512
+    SWEEP_BN="64 128" SWEEP_SPLIT="5 7" SWEEP_REDUCTION="cluster cluster_push" \
+      compile_odd sweep-swap-mid2 "$tails_mid2" 129-512
     [ -d out/bundles/dsv4 ] || scripts/compile-bundles.sh
     ;;
   run-mid2)
     OUT=${OUT:-out/sweep-swap-mid2-results}
-    check_base_run sweep-swap-mid2 "129,255,300,511" 256,512 "$nks" 256 512
+    check_base_run sweep-swap-mid2 "$tails_mid2" 256,512 "$nks" 256 512
     exit
     ;;
   run-mid)
     OUT=${OUT:-out/sweep-swap-mid-results}
-    check_base_run sweep-swap-mid "65,100,129,255,300,511" 128,256,512 "$nks" 128 256 512
+    check_base_run sweep-swap-mid "$tails_mid" 128,256,512 "$nks" 128 256 512
     exit
     ;;
   run-h100)
     OUT=${OUT:-out/sweep-swap-h100-results}
-    check_base_run sweep-swap-h100 "1,3,7,9,17,31" 4,8,16,32 \
+    check_base_run sweep-swap-h100 "$tails_h100" 4,8,16,32 \
       "${SWAP_NK:-"1024x4096 2048x4096 1024x7168 2048x7168"}" 8 16 32
     exit
     ;;
