@@ -23,7 +23,7 @@ int main() {
   printf("threads,smem_kib,cluster,max_active_clusters,ctas\n");
   for (int threads : {256, 384}) {
     for (int smemKiB : {100, 200, 227}) {
-      for (int cluster : {1, 2, 4, 8, 16}) {
+      for (int cluster : {1, 2, 3, 4, 5, 6, 7, 8, 16}) {
         cudaLaunchConfig_t cfg = {};
         cfg.gridDim = dim3(cluster * 64, 1, 1);
         cfg.blockDim = dim3(threads, 1, 1);

@@ -21,7 +21,10 @@ row read before it there (the positional CSVs' and earlier overrides');
 each measurement names its device. --remeasure LO-HI:DEVICE:CSV[,CSV...]
 does the same only for the (N, K) its CSVs hold in LO-HI: some shapes
 measured again on another card, without mixing two cards in one bucket.
-Both apply in the order given.
+Both apply in the order given. --extend TABLE starts from the positional
+CSVs and overrides recorded in TABLE (a table this script wrote), read
+again, and applies the flags given after them: how the checked-in table
+grows by one sweep and stays reproducible from its own record.
 """
 import argparse
 import csv
@@ -58,7 +61,8 @@ def config_text(tag):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("csv", nargs="+")
+    ap.add_argument("csv", nargs="*")
+    ap.add_argument("--extend", metavar="TABLE")
     ap.add_argument("--chip", default="sm_90a")
     ap.add_argument("--device", required=True)
     ap.add_argument("--date", required=True)
@@ -69,6 +73,12 @@ def main():
                     type=lambda s: ("remeasure", s), metavar="LO-HI:DEVICE:CSV[,CSV...]")
     args = ap.parse_intermixed_args()
     overrides = []
+    if args.extend:
+        old = json.load(open(args.extend))
+        args.csv = old["sources"] + args.csv
+        overrides = old["overrides"]
+    if not args.csv:
+        ap.error("no CSV given (positional or through --extend)")
     for flag, spec in args.overrides:
         try:
             span, device, paths = spec.split(":", 2)
