@@ -177,6 +177,7 @@ void compileVariant(const DialectRegistry &registry,
   gemm::GemmToPTXOptions options;
   options.chip = o.chip;
   options.emitBinary = false;
+  options.shiftTailTiles = o.shiftTailTiles;
   gemm::buildGemmToPTXPipeline(pm, options);
   if (failed(pm.run(*module)))
     return finish("lowering failed: " + diagText);
@@ -365,8 +366,9 @@ LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir,
 
   // The options hash covers everything that decides the bundle's contents.
   std::string options =
-      llvm::formatv("chip={0};buckets={1};version={2};config={3};nk=", o.chip,
-                    o.bucketSpec, GEMMGEN_VERSION, o.forcedConfig)
+      llvm::formatv("chip={0};buckets={1};version={2};config={3};shift={4};nk=",
+                    o.chip, o.bucketSpec, GEMMGEN_VERSION, o.forcedConfig,
+                    o.shiftTailTiles)
           .str();
   for (const Variant &v : variants)
     options += llvm::formatv("{0}x{1}/{2}-{3}/{4};", v.n, v.k, v.mMin, v.mMax,

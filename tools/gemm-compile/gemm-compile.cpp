@@ -63,6 +63,12 @@ static cl::opt<std::string> forcedConfig(
     cl::desc("Use this #gemm.config for every variant instead of the "
              "model's choice (for tuning sweeps)"),
     cl::init(""), cl::cat(category));
+static cl::opt<bool> shiftTailTiles(
+    "shift-tail-tiles",
+    cl::desc("Start the last M and N tiles at M - block_m and N - block_n, "
+             "so that no TMA box reaches past x or y (a box that does is "
+             "zero-filled, and measured slower)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<std::string> tunedConfigs(
     "tuned-configs",
     cl::desc("Measured configurations (JSON, scripts/bench/tuned-configs.py): "
@@ -203,6 +209,7 @@ int main(int argc, char **argv) {
   options.bucketSpec = bucketSpec;
   options.chip = chip;
   options.forcedConfig = forcedConfig;
+  options.shiftTailTiles = shiftTailTiles;
   options.jobs = jobs;
   if (!noCubin)
     options.ptxas = ptxasPath.empty() ? gemm::findDefaultPtxas()

@@ -22,6 +22,11 @@ struct GemmToPTXOptions : public PassPipelineOptions<GemmToPTXOptions> {
       *this, "select-config",
       llvm::cl::desc("Run gemm-select-config first (ops without a config)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> shiftTailTiles{
+      *this, "shift-tail-tiles",
+      llvm::cl::desc("gemm-to-kernel: start the last M and N tiles at "
+                     "M - block_m and N - block_n (no TMA box past x or y)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary{format=isa} (PTX)"),

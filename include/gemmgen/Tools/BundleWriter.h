@@ -39,6 +39,9 @@ struct BundleOptions {
   /// measurements takes its config from them, the others from the model.
   /// Ignored when forcedConfig is set.
   TunedConfigs tuned;
+  /// gemm-to-kernel's shift-tail-tiles: the last M and N tiles start at
+  /// M - block_m and N - block_n, so that no TMA box reaches past x or y.
+  bool shiftTailTiles = false;
   /// Parallel compile jobs (0: all cores).
   unsigned jobs = 0;
   /// Called with one line per compiled variant (may be null).

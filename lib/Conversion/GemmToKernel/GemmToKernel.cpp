@@ -22,6 +22,7 @@ using namespace mlir::gemm;
 namespace {
 struct ConvertGemmToKernelPass
     : public impl::ConvertGemmToKernelBase<ConvertGemmToKernelPass> {
+  using Base::Base;
   void runOnOperation() override;
   LogicalResult convert(LinearBf16Fp32Op op);
 };
@@ -126,7 +127,8 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   case ScheduleKind::WarpSpecialized:
   case ScheduleKind::Persistent:
   case ScheduleKind::SwapAB:
-    kernel = buildWarpSpecializedKernel(builder, op, kernelName, info);
+    kernel = buildWarpSpecializedKernel(builder, op, kernelName, info,
+                                        shiftTailTiles);
     break;
   case ScheduleKind::Simt:
     kernel = buildSimtKernel(builder, op, kernelName, info);

@@ -51,9 +51,10 @@ constexpr int64_t kRasterGroup = 8;
 /// at hand so that each part of the kernel is a short method.
 class WarpSpecializedBuilder {
 public:
-  WarpSpecializedBuilder(ImplicitLocOpBuilder &b, LinearBf16Fp32Op op)
+  WarpSpecializedBuilder(ImplicitLocOpBuilder &b, LinearBf16Fp32Op op,
+                         bool shiftTail)
       : b(b), ctx(b.getContext()), config(*op.getConfig()), n(op.getN()),
-        k(op.getK()) {
+        k(op.getK()), shiftTail(shiftTail) {
     blockM = config.getBlockM();
     blockN = config.getBlockN();
     blockK = config.getBlockK();
@@ -196,6 +197,9 @@ private:
   }
 
   void buildKRange();
+  /// shift-tail-tiles: moves m0 and n0 back so that the tile ends at M and
+  /// N where it would reach past them (and they hold a whole tile).
+  void shiftTailTile();
   /// Persistent schedule: the cluster's index and count, and the number
   /// of cluster tiles for this call's M.
   void buildTileSpace(Value bx, Value by);
@@ -257,6 +261,8 @@ private:
   MLIRContext *ctx;
   ConfigAttr config;
   int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
+  // The last tiles start at M - block_m and N - block_n (shiftTailTile).
+  bool shiftTail;
   // swap_ab: y is wgmma's A operand and x its B (out^T = y * x^T).
   bool swap = false;
   // The accumulator fragment's rows (on wgmma's 64-row side) and its n:
@@ -324,6 +330,7 @@ void WarpSpecializedBuilder::build(gpu::GPUFuncOp func) {
   } else {
     n0 = arith::MulIOp::create(b, bx, cIdx(blockN));
     m0 = arith::MulIOp::create(b, by, cIdx(blockM));
+    shiftTailTile();
   }
   buildKRange();
 
@@ -466,6 +473,23 @@ void WarpSpecializedBuilder::setTile(Value ct) {
       b, arith::MulIOp::create(b, ctM, cIdx(clusterM)), persistentY);
   n0 = arith::MulIOp::create(b, tileN, cIdx(blockN));
   m0 = arith::MulIOp::create(b, tileM, cIdx(blockM));
+  shiftTailTile();
+}
+
+void WarpSpecializedBuilder::shiftTailTile() {
+  if (!shiftTail)
+    return;
+  // Every CTA that shares a multicast slice computes the same m0 (n0) from
+  // the same block index, so the slices still line up.
+  if (n >= blockN && n % blockN != 0)
+    n0 = arith::MinUIOp::create(b, n0, cIdx(n - blockN));
+  Value m = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
+  Value whole =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::uge, m, cIdx(blockM));
+  // M - block_m wraps when M < block_m: then the select keeps m0.
+  Value last = arith::SubIOp::create(b, m, cIdx(blockM));
+  m0 = arith::SelectOp::create(b, whole, arith::MinUIOp::create(b, m0, last),
+                               m0);
 }
 
 void WarpSpecializedBuilder::forEachTile(function_ref<void(Value)> body) {
@@ -1144,7 +1168,8 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
 FailureOr<gpu::GPUFuncOp>
 mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
                                        StringRef kernelName,
-                                       NamedAttrList &info) {
+                                       NamedAttrList &info,
+                                       bool shiftTailTiles) {
   ConfigAttr config = *op.getConfig();
   ImplicitLocOpBuilder b(op.getLoc(), builder);
   MLIRContext *ctx = b.getContext();
@@ -1158,7 +1183,7 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
   func->setAttr(kTmaDescArgsAttrName, b.getDenseI32ArrayAttr({0, 1}));
 
-  WarpSpecializedBuilder(b, op).build(func);
+  WarpSpecializedBuilder(b, op, shiftTailTiles).build(func);
 
   auto param = [&](StringRef kind, StringRef key, StringRef value,
                    ArrayRef<int64_t> box = {}) {

@@ -21,9 +21,12 @@ constexpr StringLiteral kTmaDescArgsAttrName = "gemm.tma_desc_args";
 /// `warp_specialized`) as a gpu.func named `kernelName` at the builder's
 /// insertion point (inside a gpu.module). Fills `info` with the launch
 /// description.
+/// `shiftTailTiles`: the last M and N tiles start at M - block_m and
+/// N - block_n (gemm-to-kernel's shift-tail-tiles).
 FailureOr<gpu::GPUFuncOp>
 buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
-                           StringRef kernelName, NamedAttrList &info);
+                           StringRef kernelName, NamedAttrList &info,
+                           bool shiftTailTiles = false);
 
 /// Builds the CUDA-core kernel for `op` (configured with `simt`); same
 /// contract as buildWarpSpecializedKernel.
