@@ -56,15 +56,7 @@ $check --bundle out/bundles/dsv4 --policy generated --nk "$dsv4_nk" \
 # is what caught kernels that assumed its alignment.)
 echo "## dsv4 bundle without cubins: driver JIT, then the disk cache" | tee -a "$OUT/gpu-check.txt"
 jit_dir=$(mktemp -d)
-python3 - out/bundles/dsv4 "$jit_dir/bundle" <<'PY'
-import json, shutil, sys
-src, dst = sys.argv[1:3]
-shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.cubin", "tuning.json"))
-m = json.load(open(f"{dst}/manifest.json"))
-for v in m["variants"]:
-    v["cubin"] = None
-json.dump(m, open(f"{dst}/manifest.json", "w"), indent=1)
-PY
+scripts/bench/ptx-only-bundle.py out/bundles/dsv4 "$jit_dir/bundle"
 for pass in jit disk-cache; do
   GEMMRT_CACHE_DIR=$jit_dir/cache $check --bundle "$jit_dir/bundle" --policy generated --nk "$dsv4_nk" \
     --m-list 1,13,25,129,1000,4097 --csv "$OUT/gpu-check-dsv4-$pass.csv" 2>&1 | tail -1 | sed "s/^/$pass: /" | tee -a "$OUT/gpu-check.txt"

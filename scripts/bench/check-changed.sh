@@ -21,15 +21,7 @@ status=0
   $check --bundle out/bundles/dsv4 --policy generated --nk "$nks" --m-list "$ms" --padded \
     --csv "$OUT/check.csv" || status=1
   jit_dir=$(mktemp -d)
-  python3 - out/bundles/dsv4 "$jit_dir/bundle" <<'PY'
-import json, shutil, sys
-src, dst = sys.argv[1:3]
-shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.cubin", "tuning.json"))
-m = json.load(open(f"{dst}/manifest.json"))
-for v in m["variants"]:
-    v["cubin"] = None
-json.dump(m, open(f"{dst}/manifest.json", "w"), indent=1)
-PY
+  scripts/bench/ptx-only-bundle.py out/bundles/dsv4 "$jit_dir/bundle"
   for pass in jit disk-cache; do
     echo "## without cubins: $pass"
     GEMMRT_CACHE_DIR=$jit_dir/cache $check --bundle "$jit_dir/bundle" --policy generated \
