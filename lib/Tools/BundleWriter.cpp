@@ -209,18 +209,26 @@ void compileVariant(const DialectRegistry &registry,
 }
 
 /// Assembles `ptxFile` into `cubinFile`; returns an error text or "".
+/// ptxas's output varies from run to run with address space randomization
+/// (other registers in a few kernels of a hundred), so it runs under
+/// `setarch -R` where that works: the same PTX then gives the same cubin.
 std::string runPtxas(StringRef ptxas, StringRef chip, StringRef ptxFile,
                      StringRef cubinFile, std::string &log) {
   SmallString<128> logFile;
   if (llvm::sys::fs::createTemporaryFile("gemm-ptxas", "log", logFile))
     return "cannot create a temporary file for ptxas output";
   std::string arch = ("-arch=" + chip).str();
-  SmallVector<StringRef> args = {ptxas, arch, "-v", "-o", cubinFile, ptxFile};
+  StringRef sh = "/bin/sh";
+  SmallVector<StringRef> args = {
+      sh,    "-c",
+      "if setarch \"$(uname -m)\" -R true 2>/dev/null; then "
+      "exec setarch \"$(uname -m)\" -R \"$@\"; fi; exec \"$@\"",
+      "sh",  ptxas, arch, "-v", "-o", cubinFile, ptxFile};
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(logFile),
                                           StringRef(logFile)};
   std::string errMsg;
-  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 0,
-                                     0, &errMsg);
+  int rc = llvm::sys::ExecuteAndWait(sh, args, std::nullopt, redirects, 0, 0,
+                                     &errMsg);
   if (auto buf = llvm::MemoryBuffer::getFile(logFile))
     log = (*buf)->getBuffer().str();
   llvm::sys::fs::remove(logFile);
