@@ -31,6 +31,14 @@
 //              [--replays 15] [--m-list 1,4,16] [--json FILE] [--csv FILE]
 //              [--tune] [--tol 2e-5] [--seed S] [--data normal|uniform]
 //              [--order blocked|interleaved] [--warmup-ms 200]
+//   gemm-bench SHAPES.json --sweep DIR [--replays 15] [--json FILE] ...
+//
+// --sweep DIR: every subdirectory of DIR holding a manifest.json (a bundle
+// of scripts/bench/sweep-compile.sh, one config) is a backend of its own,
+// named after the subdirectory: its own runtime, policy generated, checked
+// and timed like any backend, all of them in one process on the same input
+// sets and fp64 reference (one CUDA context and one reference per shape
+// instead of one process per config: a sweep's GPU time is mostly that).
 //
 // SHAPES.json: {"shapes": [[M, N, K], ...]} or {"nk": [[N, K], ...],
 // "m": [M, ...]} (shapes/*.json; the format of peers.py). --m-list replaces
@@ -81,6 +89,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -212,6 +221,9 @@ struct Options {
   std::string data = "normal";
   std::string order = "blocked";
   double warmupMs = 200;
+  // --sweep DIR: every bundle under DIR is a backend of its own (policy
+  // generated, its own runtime), named after its directory.
+  std::string sweepDir;
 };
 
 const std::map<std::string, gemmrt_policy> kPolicies = {
@@ -253,6 +265,9 @@ bool parsePositive(const std::string &s, int64_t &out) {
       "                  [--tune] [--tol 2e-5] [--seed S] "
       "[--data normal|uniform]\n"
       "                  [--order blocked|interleaved] [--warmup-ms 200]\n"
+      "       gemm-bench SHAPES.json --sweep DIR [--replays 15] [--json "
+      "FILE] ...\n"
+      "                  (every bundle under DIR a backend of its own)\n"
       "       gemm-bench --tune-from BENCH.json --bundle DIR   (no GPU: "
       "tuning.json\n"
       "                  from the rows of an earlier --json output)\n"
@@ -273,6 +288,8 @@ Options parseArgs(int argc, char **argv) {
     };
     if (a == "--bundle")
       o.bundles.push_back(next());
+    else if (a == "--sweep")
+      o.sweepDir = next();
     else if (a == "--backends") {
       o.backends = splitList(next());
       for (const std::string &b : o.backends)
@@ -336,6 +353,14 @@ Options parseArgs(int argc, char **argv) {
   }
   if (o.shapesPath.empty())
     usage("no shape file");
+  if (!o.sweepDir.empty()) {
+    bool backendsGiven = false;
+    for (int i = 1; i < argc; ++i)
+      backendsGiven |= std::string(argv[i]) == "--backends";
+    if (!o.bundles.empty() || backendsGiven || o.tune)
+      usage("--sweep takes its bundles and backends from DIR: no --bundle, "
+            "--backends or --tune with it");
+  }
   if (o.tune) {
     if (o.bundles.empty())
       usage("--tune needs a --bundle (tuning.json is written into the first)");
@@ -1144,11 +1169,47 @@ int main(int argc, char **argv) {
   DeviceInfo dev = deviceInfo(0);
   gHbmBytesPerSec = dev.hbmBytesPerSec;
 
+  // --sweep: one runtime per bundle under the directory, each a backend.
+  std::vector<gemmrt_runtime *> sweepRts;
+  bool sweep = !opt.sweepDir.empty();
+  if (sweep) {
+    std::vector<std::string> dirs;
+    std::error_code ec;
+    for (const auto &e : std::filesystem::directory_iterator(opt.sweepDir, ec))
+      if (e.is_directory() &&
+          std::filesystem::exists(e.path() / "manifest.json"))
+        dirs.push_back(e.path().filename().string());
+    if (ec || dirs.empty()) {
+      std::fprintf(stderr, "gemm-bench: --sweep %s: %s\n",
+                   opt.sweepDir.c_str(),
+                   ec ? ec.message().c_str() : "no bundle in it");
+      return 2;
+    }
+    std::sort(dirs.begin(), dirs.end());
+    opt.backends.clear();
+    for (const std::string &d : dirs) {
+      std::string path = opt.sweepDir + "/" + d;
+      const char *p = path.c_str();
+      gemmrt_runtime *brt = nullptr;
+      if (gemmrt_status bst = gemmrt_create(&brt, &p, 1); bst != GEMMRT_OK) {
+        std::fprintf(stderr, "gemm-bench: --sweep: %s: %s\n", path.c_str(),
+                     statusText(bst).c_str());
+        for (gemmrt_runtime *r : sweepRts)
+          gemmrt_destroy(r);
+        return 2;
+      }
+      opt.bundles.push_back(path);
+      opt.backends.push_back(d);
+      sweepRts.push_back(brt);
+    }
+  }
   std::vector<const char *> paths;
   for (const std::string &b : opt.bundles)
     paths.push_back(b.c_str());
   gemmrt_runtime *rt = nullptr;
-  gemmrt_status st = gemmrt_create(&rt, paths.data(), (int)paths.size());
+  // (In a sweep this one runtime serves nothing: each backend has its own.)
+  gemmrt_status st = gemmrt_create(&rt, sweep ? nullptr : paths.data(),
+                                   sweep ? 0 : (int)paths.size());
   if (st != GEMMRT_OK && opt.tune) {
     // A tuning.json left from an older build of the bundle (e.g. naming a
     // variant that no longer exists) makes the bundle unloadable; --tune is
@@ -1187,12 +1248,17 @@ int main(int argc, char **argv) {
   bool haveRatio =
       std::count(opt.backends.begin(), opt.backends.end(), "generated") &&
       std::count(opt.backends.begin(), opt.backends.end(), "cublaslt");
-  std::printf("%6s %6s %6s %4s", "M", "N", "K", "sets");
-  for (const std::string &b : opt.backends)
-    std::printf(" %12s", (b + " us").c_str());
-  if (haveRatio)
-    std::printf(" %7s", "lt/gen");
-  std::printf(" %9s  %s\n", "floor us", "variant");
+  if (sweep) {
+    std::printf("%6s %6s %6s %4s %12s %9s  %s\n", "M", "N", "K", "sets",
+                "us", "floor us", "bundle");
+  } else {
+    std::printf("%6s %6s %6s %4s", "M", "N", "K", "sets");
+    for (const std::string &b : opt.backends)
+      std::printf(" %12s", (b + " us").c_str());
+    if (haveRatio)
+      std::printf(" %7s", "lt/gen");
+    std::printf(" %9s  %s\n", "floor us", "variant");
+  }
 
   std::vector<Row> rows;
   bool anyFailure = false, broken = false;
@@ -1220,8 +1286,10 @@ int main(int argc, char **argv) {
           c.error = setupError;
         } else {
           try {
-            c = benchBackend(rt, kPolicies.at(b), s, sets, stream, opt.tol,
-                             graphs[bi]);
+            c = sweep ? benchBackend(sweepRts[bi], GEMMRT_POLICY_GENERATED, s,
+                                     sets, stream, opt.tol, graphs[bi])
+                      : benchBackend(rt, kPolicies.at(b), s, sets, stream,
+                                     opt.tol, graphs[bi]);
           } catch (const CudaFailure &e) {
             c.error = e.what();
             graphs[bi].reset();
@@ -1270,6 +1338,23 @@ int main(int argc, char **argv) {
         }
       }
     } // sets freed here
+    if (sweep) {
+      // One line per bundle.
+      for (const std::string &b : opt.backends) {
+        auto it = row.cells.find(b);
+        std::printf("%6lld %6lld %6lld %4d %12s %9.2f  %s\n",
+                    (long long)s.m, (long long)s.n, (long long)s.k, row.sets,
+                    fmtUs(it == row.cells.end() ? nullptr : &it->second)
+                        .c_str(),
+                    floorUs(s), b.c_str());
+        if (it != row.cells.end() && !it->second.error.empty())
+          std::printf("    %s: %s\n", b.c_str(),
+                      it->second.error.substr(0, 200).c_str());
+      }
+      std::fflush(stdout);
+      rows.push_back(std::move(row));
+      continue;
+    }
     // Table line.
     static const Cell kMissing{"not run"};
     auto cellOf = [&row](const std::string &b) -> const Cell & {
@@ -1379,8 +1464,11 @@ int main(int argc, char **argv) {
   }
 
   cudaStreamDestroy(stream);
-  if (!broken)
+  if (!broken) {
     gemmrt_destroy(rt);
+    for (gemmrt_runtime *r : sweepRts)
+      gemmrt_destroy(r);
+  }
   if (broken)
     return 3;
   if (anyFailure) {
