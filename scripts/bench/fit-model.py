@@ -113,7 +113,7 @@ def parse_tag(tag):
     choose (persistent: tag suffix p; k-groups: kg2; the cluster_push
     reduction: push, except for swap_ab: sw, swept with push only; simt:
     sweep-simt.sh's tags)."""
-    if re.fullmatch(r"m\d+n\d+k\d+s1x1(?:kg\d+)?(?:r\d+)?simt", tag):
+    if re.fullmatch(r"m\d+n\d+k\d+s\d+x1(?:kg\d+)?(?:r\d+)?simt", tag):
         return None
     g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(sw)?(p[mg]?)?(kg\d+)?", tag)
     swap = 1 if g.group(9) else 0
@@ -201,6 +201,11 @@ def main():
         # Numbers from a mirror that is not the model would mislead.
         raise SystemExit(1)
     rows = load(args.csv)
+    if not rows:
+        # e.g. a sweep of k-groups or pushed splits only, which the model
+        # does not choose.
+        print("no measurement of a config the model chooses: nothing to score")
+        return
     g, mx, le = point_regret(p, rows)
     print(f"{len(rows)} measured (N, K, M): model's pick among the swept configs is "
           f"{g:.3f}x the best on geometric mean, {mx:.2f}x at worst; mean |log error| {le:.3f}")
