@@ -24,6 +24,7 @@
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
 # (cluster_n).
 # An N x K may carry its own M list: "4096x4096@4096 8192x8192@8192".
+# SWEEP_COMPILE_FLAGS adds gemm-compile flags (e.g. --shift-tail-tiles).
 # Large M, with and without the y multicast:
 #   SWEEP_BM=128 SWEEP_BN="128 192 256" SWEEP_BK=64 SWEEP_SPLIT=1 \
 #   SWEEP_CM="1 2" scripts/bench/sweep-compile.sh "2048x7168" "1100,4096" 1025-
@@ -113,7 +114,9 @@ for spec in $nks; do
             fi
             [ -d "$sweep/$nk/$tag" ] && continue # max and half may agree
             cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $st_kg, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = $raster, k_groups = $kg>"
-            build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet -o "$sweep/$nk/$tag" ||
+            # shellcheck disable=SC2086
+            build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet \
+              ${SWEEP_COMPILE_FLAGS:-} -o "$sweep/$nk/$tag" ||
               echo "sweep-compile: $nk $tag did not compile (left out)" >&2
           done
           done
