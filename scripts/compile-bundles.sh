@@ -18,14 +18,14 @@ gc=build/bin/gemm-compile
 [ -x "$gc" ] || { echo "error: $gc is missing: run scripts/setup.sh first" >&2; exit 1; }
 b=${BUNDLES_DIR:-out/bundles}
 read -r -a extra <<< "${GEMM_COMPILE_FLAGS:-}"
-gc() { "$gc" "${extra[@]}" "$@"; }
+compile() { "$gc" "${extra[@]}" "$@"; }
 mkdir -p "$b"
 # Where the sweeps measured a bucket, its config is the measured best
 # (docs/perf/data/tuned-configs.json); elsewhere the model's.
 tuned=docs/perf/data/tuned-configs.json
-gc shapes/dsv4.json --tuned-configs $tuned -o "$b/dsv4"
-gc --nk 200x4104,200x7168,384x4104,384x7168 -o "$b/odd"
+compile shapes/dsv4.json --tuned-configs $tuned -o "$b/dsv4"
+compile --nk 200x4104,200x7168,384x4104,384x7168 -o "$b/odd"
 # Peak-rate shapes (shapes/square.json): large M only. The odd shapes and
 # the batch-invariant bundle keep the model's configs.
-gc shapes/square.json --m-buckets 1025- --tuned-configs $tuned -o "$b/square"
-gc shapes/dsv4.json --m-buckets 1- -o "$b/dsv4-invariant"
+compile shapes/square.json --m-buckets 1025- --tuned-configs $tuned -o "$b/square"
+compile shapes/dsv4.json --m-buckets 1- -o "$b/dsv4-invariant"

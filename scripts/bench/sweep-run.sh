@@ -15,38 +15,39 @@ mkdir -p "$OUT"
 # SWEEP_BENCH: another gemm-bench (the tests' stand-in).
 bench=${SWEEP_BENCH:-build-rt/tools/gemm-bench/gemm-bench}
 echo "nk,config,M,us,relerr" > "$OUT/sweep.csv"
-# CSV lines (nk,tag,M,us,relerr-or-error) of a gemm-bench JSON; with a
-# shapes.json and tags after it, instead the tags to run again: those
-# without a time in some row (or some row missing) when the run did not
-# finish, or all of them when there is no JSON.
-rows() {
+# A gemm-bench JSON (argv: JSON NK MODE ...). MODE rows: its CSV lines
+# (nk,tag,M,us,relerr-or-error), leaving out the tags given after MODE.
+# MODE as=TAG: the lines of a one-bundle run, its "generated" cells named
+# TAG. MODE left=SHAPES: of the tags given, those to run again: all when
+# there is no JSON; when the run did not finish, those without a time in
+# some row or with a row missing.
+json_rows() {
   python3 - "$@" <<'PY'
 import csv, json, sys
-path, nk = sys.argv[1], sys.argv[2]
-left = len(sys.argv) > 3
-tags = sys.argv[4:] if left else []  # argv[3]: shapes.json
+path, nk, mode, tags = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 try:
     d = json.load(open(path))
 except (OSError, ValueError):
-    if left:
+    if mode.startswith("left="):
         print(*tags)
     sys.exit(0)
-meta = {"M", "N", "K", "floor_us", "sets", "calls"}
-if left:
+if mode.startswith("left="):
     if d.get("complete", False):
         sys.exit(0)
-    # An unfinished run may have stopped before the last shapes: a config
-    # counts as timed only with a time in every row of a full set.
-    shapes = json.load(open(sys.argv[3]))
+    shapes = json.load(open(mode[len("left="):]))
     full = len(d["rows"]) == len(shapes["nk"]) * len(shapes["m"])
-    timed = {t for t in tags if full and
-             all("us" in r.get(t, {}) for r in d["rows"])}
-    print(*[t for t in tags if t not in timed])
+    print(*[t for t in tags if not full or
+            not all("us" in r.get(t, {}) for r in d["rows"])])
     sys.exit(0)
+meta = {"M", "N", "K", "floor_us", "sets", "calls"}
 out = csv.writer(sys.stdout, lineterminator="\n")
 for r in d["rows"]:
-    for tag, g in r.items():
-        if tag not in meta:
+    for key, g in r.items():
+        if mode.startswith("as="):
+            tag = mode[len("as="):] if key == "generated" else None
+        else:
+            tag = key if key not in meta and key not in tags else None
+        if tag:
             out.writerow([nk, tag, r["M"], g.get("us", ""), g.get("relerr", g.get("error", ""))])
 PY
 }
@@ -59,33 +60,17 @@ for dir in "${SWEEP_DIR:-out/sweep}"/*/; do
     "$bench" "$dir/shapes.json" --sweep "$dir" --replays 15 --json "$OUT/tmp.json" \
       > "$OUT/sweep-$nk.log" 2>&1
     # shellcheck disable=SC2086
-    left=$(rows "$OUT/tmp.json" "$nk" "$dir/shapes.json" $tags)
+    left=$(json_rows "$OUT/tmp.json" "$nk" "left=$dir/shapes.json" $tags)
     # A finished run's rows are all kept; an unfinished one's only for the
     # configs it timed (the others run again below).
-    rows "$OUT/tmp.json" "$nk" | python3 -c '
-import csv, sys
-left = set(sys.argv[1].split())
-out = csv.writer(sys.stdout, lineterminator="\n")
-for row in csv.reader(sys.stdin):
-    if row[1] not in left:
-        out.writerow(row)' "$left" >> "$OUT/sweep.csv"
+    # shellcheck disable=SC2086
+    json_rows "$OUT/tmp.json" "$nk" rows $left >> "$OUT/sweep.csv"
   fi
   for tag in $left; do
-    b=$dir$tag/
     rm -f "$OUT/tmp.json"
-    "$bench" "$dir/shapes.json" --bundle "$b" --backends generated --replays 15 \
+    "$bench" "$dir/shapes.json" --bundle "$dir$tag/" --backends generated --replays 15 \
       --json "$OUT/tmp.json" > /dev/null 2>&1
-    python3 - "$OUT/tmp.json" "$nk" "$tag" >> "$OUT/sweep.csv" <<'PY'
-import csv, json, sys
-try:
-    d = json.load(open(sys.argv[1]))
-except (OSError, ValueError):
-    sys.exit(0)
-out = csv.writer(sys.stdout, lineterminator="\n")
-for r in d["rows"]:
-    g = r.get("generated", {})
-    out.writerow([sys.argv[2], sys.argv[3], r["M"], g.get("us", ""), g.get("relerr", g.get("error", ""))])
-PY
+    json_rows "$OUT/tmp.json" "$nk" "as=$tag" >> "$OUT/sweep.csv"
   done
 done
 rm -f "$OUT/tmp.json"

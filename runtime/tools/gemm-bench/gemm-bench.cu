@@ -224,6 +224,7 @@ struct Options {
   // --sweep DIR: every bundle under DIR is a backend of its own (policy
   // generated, its own runtime), named after its directory.
   std::string sweepDir;
+  bool backendsGiven = false;
 };
 
 const std::map<std::string, gemmrt_policy> kPolicies = {
@@ -291,6 +292,7 @@ Options parseArgs(int argc, char **argv) {
     else if (a == "--sweep")
       o.sweepDir = next();
     else if (a == "--backends") {
+      o.backendsGiven = true;
       o.backends = splitList(next());
       for (const std::string &b : o.backends)
         if (!kPolicies.count(b))
@@ -354,10 +356,7 @@ Options parseArgs(int argc, char **argv) {
   if (o.shapesPath.empty())
     usage("no shape file");
   if (!o.sweepDir.empty()) {
-    bool backendsGiven = false;
-    for (int i = 1; i < argc; ++i)
-      backendsGiven |= std::string(argv[i]) == "--backends";
-    if (!o.bundles.empty() || backendsGiven || o.tune)
+    if (!o.bundles.empty() || o.backendsGiven || o.tune)
       usage("--sweep takes its bundles and backends from DIR: no --bundle, "
             "--backends or --tune with it");
   }
