@@ -18,7 +18,9 @@
 #   scripts/bench/sweep-fit.sh list 192,256   # the grid, one config a line
 #   scripts/bench/sweep-fit.sh compile-mc | run-mc | list-mc   # the
 #                      multicast grid (below): out/sweep-mc{256,512}-*
-# FIT_BUCKETS (default "256 512") picks the buckets.
+# FIT_BUCKETS (default "256 512"; also 1024: M = 777 and 1024, the
+# 513-1024 bucket, whose table rows came from grids of whole-number
+# splits 1/2/4/8 only) picks the buckets.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -26,9 +28,9 @@ cd "$top"
 nks="256x4096 512x4096 1024x4096 2048x4096 384x7168 512x7168 1024x7168 2048x7168"
 # Per bucket: the M each config is timed at (the grid must fit at each),
 # the tails of the odd shape, the M range.
-bucket_ms() { case $1 in 256) echo 192,256 ;; 512) echo 300,512 ;; esac; }
-bucket_tails() { case $1 in 256) echo 129,192,255 ;; 512) echo 257,300,511 ;; esac; }
-bucket_range() { case $1 in 256) echo 129-256 ;; 512) echo 257-512 ;; esac; }
+bucket_ms() { case $1 in 256) echo 192,256 ;; 512) echo 300,512 ;; 1024) echo 777,1024 ;; esac; }
+bucket_tails() { case $1 in 256) echo 129,192,255 ;; 512) echo 257,300,511 ;; 1024) echo 513,777,1023 ;; esac; }
+bucket_range() { case $1 in 256) echo 129-256 ;; 512) echo 257-512 ;; 1024) echo 513-1024 ;; esac; }
 
 # "N K block_m block_n split" lines of the grid for the M list $1; with
 # $2 = mc, "N K block_m block_n split cluster_m cluster_n" lines of the
