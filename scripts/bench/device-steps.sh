@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Several GPU jobs in one call of a GPU machine, in the order given, each
+# under its own time limit, each packed into $OUT/STEP.tgz as soon as it
+# ends (a call returns a handful of files, and what a killed call left
+# under $OUT still comes back), with $OUT/steps.log: rc and seconds per
+# step.
+#   scripts/bench/device-steps.sh check=90 bench=180 shift=110 fit1024=120
+# Steps:
+#   check    scripts/bench/check-changed.sh $CHECK_NK $CHECK_M (the changed
+#            variants: packed, padded, JIT, disk cache, compute-sanitizer)
+#   bench    PEERS=cublas scripts/gpu-bench.sh --tune (BENCH_PEERS to change)
+#   shift    scripts/bench/shift-probe.sh (needs out/shift-bundles)
+#   fit1024  FIT_BUCKETS=1024 scripts/bench/sweep-fit.sh run (unpacks
+#            out/fit1024-pack.tar.xz when the sweep dirs are not there)
+#   mc       scripts/bench/sweep-fit.sh run-mc (out/mc-pack.tar.xz likewise)
+#   gpucheck scripts/gpu-check.sh (every variant; minutes)
+# Here, beforehand: scripts/compile-bundles.sh, and for shift, fit1024 and
+# mc what their scripts say; pack sweep dirs with
+#   tar cJf out/fit1024-pack.tar.xz out/sweep-fit1024-*
+# since a call carries at most 64 MiB.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+# Every step is known and has what it needs before the first one runs.
+for arg in "$@"; do
+  case ${arg%%=*} in
+    bench | shift | fit1024 | mc | gpucheck) ;;
+    check)
+      if [ -z "${CHECK_NK:-}" ] || [ -z "${CHECK_M:-}" ]; then
+        echo "error: step check needs CHECK_NK (the changed N x K) and CHECK_M" >&2
+        exit 2
+      fi ;;
+    *)
+      echo "error: unknown step '${arg%%=*}' (check, bench, shift, fit1024, mc, gpucheck)" >&2
+      exit 2 ;;
+  esac
+done
+OUT=${OUT:-out/device-steps}
+work=$(mktemp -d)
+mkdir -p "$OUT"
+# A copy of build-rt may arrive without the library's version links.
+if [ -f build-rt/libgemmrt.so.0.1.0 ]; then
+  ln -sf libgemmrt.so.0.1.0 build-rt/libgemmrt.so.0
+  ln -sf libgemmrt.so.0 build-rt/libgemmrt.so
+fi
+nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader \
+  > "$OUT/steps.log" 2>&1
+unpack() {
+  local pack=$1 dir=$2
+  [ -d "$dir" ] || [ ! -f "$pack" ] || tar xJf "$pack"
+}
+status=0
+for arg in "$@"; do
+  step=${arg%%=*}
+  secs=${arg#*=}
+  [ "$secs" = "$arg" ] && secs=300
+  dir=$work/$step
+  mkdir -p "$dir"
+  start=$(date +%s)
+  case $step in
+    check)
+      OUT=$dir timeout "$secs" scripts/bench/check-changed.sh "$CHECK_NK" "$CHECK_M" ;;
+    bench)
+      OUT=$dir PEERS=${BENCH_PEERS:-cublas} timeout "$secs" scripts/gpu-bench.sh --tune ;;
+    shift)
+      OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
+    fit1024)
+      unpack out/fit1024-pack.tar.xz out/sweep-fit1024-777-1024
+      FIT_BUCKETS=1024 OUT=$dir timeout "$secs" scripts/bench/sweep-fit.sh run ;;
+    mc)
+      unpack out/mc-pack.tar.xz out/sweep-mc256-192-256
+      OUT=$dir timeout "$secs" scripts/bench/sweep-fit.sh run-mc ;;
+    gpucheck)
+      OUT=$dir timeout "$secs" scripts/gpu-check.sh ;;
+  esac > "$dir/stdout.log" 2>&1
+  rc=$?
+  [ $rc = 0 ] || status=1
+  echo "$step rc=$rc $(( $(date +%s) - start )) s" | tee -a "$OUT/steps.log"
+  tail -3 "$dir/stdout.log"
+  tar czf "$OUT/$step.tgz" -C "$work" "$step"
+done
+rm -rf "$work"
+exit $status
