@@ -178,6 +178,7 @@ void compileVariant(const DialectRegistry &registry,
   options.chip = o.chip;
   options.emitBinary = false;
   options.shiftTailTiles = o.shiftTailTiles;
+  options.vectorPush = o.vectorPush;
   gemm::buildGemmToPTXPipeline(pm, options);
   if (failed(pm.run(*module)))
     return finish("lowering failed: " + diagText);
@@ -374,9 +375,12 @@ LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir,
 
   // The options hash covers everything that decides the bundle's contents.
   std::string options =
-      llvm::formatv("chip={0};buckets={1};version={2};config={3};shift={4};nk=",
+      llvm::formatv("chip={0};buckets={1};version={2};config={3};shift={4};"
+                    "{5}nk=",
                     o.chip, o.bucketSpec, GEMMGEN_VERSION, o.forcedConfig,
-                    o.shiftTailTiles)
+                    o.shiftTailTiles,
+                    // Only when set: the default's hash stays as it was.
+                    o.vectorPush ? "vector_push=1;" : "")
           .str();
   for (const Variant &v : variants)
     options += llvm::formatv("{0}x{1}/{2}-{3}/{4};", v.n, v.k, v.mMin, v.mMax,

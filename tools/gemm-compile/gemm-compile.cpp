@@ -69,6 +69,11 @@ static cl::opt<bool> shiftTailTiles(
              "so that no TMA box reaches past x or y (a box that does is "
              "zero-filled, and measured slower)"),
     cl::init(false), cl::cat(category));
+static cl::opt<bool> vectorPush(
+    "vector-push",
+    cl::desc("Split-K cluster_push reductions move four fp32 values per "
+             "remote store (16 bytes a lane) instead of one"),
+    cl::init(false), cl::cat(category));
 static cl::opt<std::string> tunedConfigs(
     "tuned-configs",
     cl::desc("Measured configurations (JSON, scripts/bench/tuned-configs.py): "
@@ -210,6 +215,7 @@ int main(int argc, char **argv) {
   options.chip = chip;
   options.forcedConfig = forcedConfig;
   options.shiftTailTiles = shiftTailTiles;
+  options.vectorPush = vectorPush;
   options.jobs = jobs;
   if (!noCubin)
     options.ptxas = ptxasPath.empty() ? gemm::findDefaultPtxas()

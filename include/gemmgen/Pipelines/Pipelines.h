@@ -27,6 +27,11 @@ struct GemmToPTXOptions : public PassPipelineOptions<GemmToPTXOptions> {
       llvm::cl::desc("gemm-to-kernel: start the last M and N tiles at "
                      "M - block_m and N - block_n (no TMA box past x or y)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> vectorPush{
+      *this, "vector-push",
+      llvm::cl::desc("gemm-to-kernel: split-K cluster_push moves four fp32 "
+                     "per remote store"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary{format=isa} (PTX)"),

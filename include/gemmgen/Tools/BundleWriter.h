@@ -42,6 +42,9 @@ struct BundleOptions {
   /// gemm-to-kernel's shift-tail-tiles: the last M and N tiles start at
   /// M - block_m and N - block_n, so that no TMA box reaches past x or y.
   bool shiftTailTiles = false;
+  /// gemm-to-kernel's vector-push: split-K cluster_push moves four fp32
+  /// per remote store.
+  bool vectorPush = false;
   /// Parallel compile jobs (0: all cores).
   unsigned jobs = 0;
   /// Called with one line per compiled variant (may be null).

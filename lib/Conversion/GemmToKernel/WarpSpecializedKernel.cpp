@@ -52,9 +52,10 @@ constexpr int64_t kRasterGroup = 8;
 class WarpSpecializedBuilder {
 public:
   WarpSpecializedBuilder(ImplicitLocOpBuilder &b, LinearBf16Fp32Op op,
-                         bool shiftTail)
+                         const WarpSpecializedOptions &options)
       : b(b), ctx(b.getContext()), config(*op.getConfig()), n(op.getN()),
-        k(op.getK()), shiftTail(shiftTail) {
+        k(op.getK()), shiftTail(options.shiftTailTiles),
+        vectorPush(options.vectorPush) {
     blockM = config.getBlockM();
     blockN = config.getBlockN();
     blockK = config.getBlockK();
@@ -263,6 +264,8 @@ private:
   int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
   // The last tiles start at M - block_m and N - block_n (shiftTailTile).
   bool shiftTail;
+  // cluster_push moves four values per remote store (vector-push).
+  bool vectorPush;
   // swap_ab: y is wgmma's A operand and x its B (out^T = y * x^T).
   bool swap = false;
   // The accumulator fragment's rows (on wgmma's 64-row side) and its n:
@@ -1091,8 +1094,12 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   // they may land while the owner still computes). Stores do not wait for
   // a reply, and one cluster barrier separates them from the owner's local
   // sums, where the pull form has remote loads and two barriers.
-  // Buffer word of (rank s, owned pair j, element e, thread t):
-  // ((s * perOwner + j) * 2 + e) * threads + t.
+  // Buffer layout: rank s's section, perOwner * 2 * threads words, holds
+  // the owned pairs j of every thread t. One value per store: word
+  // (j * 2 + e) * threads + t, so that a warp's stores are consecutive
+  // words. vector-push: pairs j = 2g, 2g + 1 of thread t are four words
+  // at g * 4 * threads + t * 4 (a warp's 16-byte stores consecutive); an
+  // odd last pair two words at (perOwner - 1) * 2 * threads + t * 2.
   Type f32 = b.getF32Type();
   // With k-groups only group 0 is left here (it holds the CTA's sum).
   int64_t threads = rowGroups * 128;
@@ -1106,19 +1113,39 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   Value bufferBase = LLVM::GEPOp::create(
       b, LLVM::LLVMPointerType::get(ctx, 3), b.getI8Type(), ringPtr(),
       ValueRange{cI64(stages * (blockM + blockN) * blockK * 2)});
+  // Values per access at owned pair j: 4 (j and j + 1) or 2 with
+  // vector-push, else 1.
+  auto width = [&](int64_t j) -> int64_t {
+    if (!vectorPush)
+      return 1;
+    return j + 1 < perOwner ? 4 : 2;
+  };
+  // Word of (rank s, owned pair j, element e) of this thread.
   auto word = [&](Value rank, int64_t j, int64_t e) {
     Value rank64 = arith::IndexCastOp::create(b, b.getI64Type(), rank);
+    int64_t within;
+    Value lane;
+    if (!vectorPush) {
+      within = (2 * j + e) * threads;
+      lane = thread64;
+    } else if (width(j - j % 2) == 4) {
+      within = (j / 2) * 4 * threads + (j % 2) * 2 + e;
+      lane = arith::MulIOp::create(b, thread64, cI64(4));
+    } else {
+      within = (perOwner - 1) * 2 * threads + e;
+      lane = arith::MulIOp::create(b, thread64, cI64(2));
+    }
     Value index = arith::AddIOp::create(
         b,
-        arith::MulIOp::create(
-            b,
-            arith::AddIOp::create(
-                b, arith::MulIOp::create(b, rank64, cI64(2 * perOwner)),
-                cI64(2 * j + e)),
-            cI64(threads)),
-        thread64);
+        arith::AddIOp::create(
+            b, arith::MulIOp::create(b, rank64, cI64(2 * perOwner * threads)),
+            cI64(within)),
+        lane);
     return scratchWord(bufferBase, index);
   };
+  // The pairs an access covers, from j: one with a single value per
+  // access (element e separately), else width / 2.
+  auto step = [&](int64_t j) { return vectorPush ? width(j) / 2 : 1; };
   Value live = warpHasRows(cw, ltid);
   // Every rank has started (the relaxed arrival after set-up): its shared
   // memory may be written.
@@ -1126,17 +1153,41 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   buildIf(live, [&] {
     for (int64_t r = 0; r < splitK; ++r) {
       Value rank32 = splitPeerRank(r);
-      for (int64_t j = 0; j < perOwner; ++j) {
-        int64_t p = r + j * splitK;
-        if (p >= pairs)
+      for (int64_t j = 0; j < perOwner; j += step(j)) {
+        if (!vectorPush) {
+          int64_t p = r + j * splitK;
+          if (p >= pairs)
+            continue;
+          for (int64_t e = 0; e < 2; ++e) {
+            Value remote = NVVM::MapaOp::create(b, clusterPtr,
+                                                word(splitRank, j, e), rank32);
+            LLVM::StoreOp::create(
+                b, LLVM::ExtractValueOp::create(b, acc, 2 * p + e), remote,
+                /*alignment=*/4);
+          }
           continue;
-        for (int64_t e = 0; e < 2; ++e) {
-          Value remote = NVVM::MapaOp::create(b, clusterPtr,
-                                              word(splitRank, j, e), rank32);
-          LLVM::StoreOp::create(b,
-                                LLVM::ExtractValueOp::create(b, acc, 2 * p + e),
-                                remote, /*alignment=*/4);
         }
+        // The values this rank owes owner r from pairs j, j + 1, ...
+        // (pairs past the tile, where pairs % split_k != 0, are not sent).
+        SmallVector<Value> values;
+        for (int64_t jj = j; jj < j + step(j); ++jj) {
+          int64_t p = r + jj * splitK;
+          if (p >= pairs)
+            break;
+          values.push_back(LLVM::ExtractValueOp::create(b, acc, 2 * p));
+          values.push_back(LLVM::ExtractValueOp::create(b, acc, 2 * p + 1));
+        }
+        if (values.empty())
+          continue;
+        auto vecType = VectorType::get({int64_t(values.size())}, f32);
+        Value vec = LLVM::UndefOp::create(b, vecType);
+        for (auto [i, v] : llvm::enumerate(values))
+          vec = LLVM::InsertElementOp::create(
+              b, vec, v, arith::ConstantIntOp::create(b, i, 32));
+        Value remote =
+            NVVM::MapaOp::create(b, clusterPtr, word(splitRank, j, 0), rank32);
+        LLVM::StoreOp::create(b, vec, remote,
+                              /*alignment=*/4 * int64_t(values.size()));
       }
     }
   });
@@ -1145,22 +1196,46 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
   NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
   buildIf(live, [&] {
-    for (int64_t j = 0; j < perOwner; ++j) {
-      Value p = arith::AddIOp::create(b, splitRank, cIdx(j * splitK));
-      // Past the tile (pairs % split_k != 0): nothing was pushed there and
-      // nothing is stored.
-      Value valid =
-          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p, cIdx(pairs));
-      Value sums[2];
-      for (int64_t e = 0; e < 2; ++e) {
-        for (int64_t r = 0; r < splitK; ++r) {
-          Value part = LLVM::LoadOp::create(b, f32, word(cIdx(r), j, e),
-                                            /*alignment=*/4);
-          sums[e] =
-              r ? arith::AddFOp::create(b, sums[e], part).getResult() : part;
+    for (int64_t j = 0; j < perOwner; j += step(j)) {
+      if (!vectorPush) {
+        Value p = arith::AddIOp::create(b, splitRank, cIdx(j * splitK));
+        // Past the tile (pairs % split_k != 0): nothing was pushed there
+        // and nothing is stored.
+        Value valid =
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p, cIdx(pairs));
+        Value sums[2];
+        for (int64_t e = 0; e < 2; ++e) {
+          for (int64_t r = 0; r < splitK; ++r) {
+            Value part = LLVM::LoadOp::create(b, f32, word(cIdx(r), j, e),
+                                              /*alignment=*/4);
+            sums[e] =
+                r ? arith::AddFOp::create(b, sums[e], part).getResult() : part;
+          }
         }
+        storePairAt(p, sums[0], sums[1], valid);
+        continue;
       }
-      storePairAt(p, sums[0], sums[1], valid);
+      // The values at j, j + 1, ... of every rank, summed rank 0 first.
+      int64_t count = 2 * step(j);
+      auto vecType = VectorType::get({count}, f32);
+      SmallVector<Value> sums(count);
+      for (int64_t r = 0; r < splitK; ++r) {
+        Value vec = LLVM::LoadOp::create(b, vecType, word(cIdx(r), j, 0),
+                                         /*alignment=*/4 * count);
+        SmallVector<Value> parts;
+        for (int64_t i = 0; i < count; ++i)
+          parts.push_back(LLVM::ExtractElementOp::create(
+              b, vec, arith::ConstantIntOp::create(b, i, 32)));
+        for (int64_t i = 0; i < count; ++i)
+          sums[i] = r ? arith::AddFOp::create(b, sums[i], parts[i]).getResult()
+                      : parts[i];
+      }
+      for (int64_t jj = j; jj < j + step(j); ++jj) {
+        Value p = arith::AddIOp::create(b, splitRank, cIdx(jj * splitK));
+        Value valid =
+            arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p, cIdx(pairs));
+        storePairAt(p, sums[2 * (jj - j)], sums[2 * (jj - j) + 1], valid);
+      }
     }
   });
 }
@@ -1169,7 +1244,7 @@ FailureOr<gpu::GPUFuncOp>
 mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
                                        StringRef kernelName,
                                        NamedAttrList &info,
-                                       bool shiftTailTiles) {
+                                       const WarpSpecializedOptions &options) {
   ConfigAttr config = *op.getConfig();
   ImplicitLocOpBuilder b(op.getLoc(), builder);
   MLIRContext *ctx = b.getContext();
@@ -1183,7 +1258,7 @@ mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
   func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
   func->setAttr(kTmaDescArgsAttrName, b.getDenseI32ArrayAttr({0, 1}));
 
-  WarpSpecializedBuilder(b, op, shiftTailTiles).build(func);
+  WarpSpecializedBuilder(b, op, options).build(func);
 
   auto param = [&](StringRef kind, StringRef key, StringRef value,
                    ArrayRef<int64_t> box = {}) {

@@ -17,16 +17,23 @@ constexpr StringLiteral kKernelInfoAttrName = "gemm.kernel_info";
 /// those but drops argument attributes.
 constexpr StringLiteral kTmaDescArgsAttrName = "gemm.tma_desc_args";
 
+/// The options of gemm-to-kernel that change the warp-specialized kernels.
+struct WarpSpecializedOptions {
+  /// The last M and N tiles start at M - block_m and N - block_n
+  /// (shift-tail-tiles).
+  bool shiftTailTiles = false;
+  /// cluster_push moves four fp32 per remote store (vector-push).
+  bool vectorPush = false;
+};
+
 /// Builds the warp-specialized kernel for `op` (configured with
 /// `warp_specialized`) as a gpu.func named `kernelName` at the builder's
 /// insertion point (inside a gpu.module). Fills `info` with the launch
 /// description.
-/// `shiftTailTiles`: the last M and N tiles start at M - block_m and
-/// N - block_n (gemm-to-kernel's shift-tail-tiles).
 FailureOr<gpu::GPUFuncOp>
 buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
                            StringRef kernelName, NamedAttrList &info,
-                           bool shiftTailTiles = false);
+                           const WarpSpecializedOptions &options = {});
 
 /// Builds the CUDA-core kernel for `op` (configured with `simt`); same
 /// contract as buildWarpSpecializedKernel.
