@@ -10,6 +10,7 @@
 #            variants: packed, padded, JIT, disk cache, compute-sanitizer)
 #   bench    PEERS=cublas scripts/gpu-bench.sh --tune (BENCH_PEERS to change)
 #   shift    scripts/bench/shift-probe.sh (needs out/shift-bundles)
+#   vpush    the same probe of out/vpush-bundles (gemm-compile --vector-push)
 #   fit1024  FIT_BUCKETS=1024 scripts/bench/sweep-fit.sh run (unpacks
 #            out/fit1024-pack.tar.xz when the sweep dirs are not there)
 #   mc       scripts/bench/sweep-fit.sh run-mc (out/mc-pack.tar.xz likewise)
@@ -24,14 +25,14 @@ cd "$top" || exit 1
 # Every step is known and has what it needs before the first one runs.
 for arg in "$@"; do
   case ${arg%%=*} in
-    bench | shift | fit1024 | mc | gpucheck) ;;
+    bench | shift | vpush | fit1024 | mc | gpucheck) ;;
     check)
       if [ -z "${CHECK_NK:-}" ] || [ -z "${CHECK_M:-}" ]; then
         echo "error: step check needs CHECK_NK (the changed N x K) and CHECK_M" >&2
         exit 2
       fi ;;
     *)
-      echo "error: unknown step '${arg%%=*}' (check, bench, shift, fit1024, mc, gpucheck)" >&2
+      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, fit1024, mc, gpucheck)" >&2
       exit 2 ;;
   esac
 done
@@ -64,6 +65,8 @@ for arg in "$@"; do
       OUT=$dir PEERS=${BENCH_PEERS:-cublas} timeout "$secs" scripts/gpu-bench.sh --tune ;;
     shift)
       OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
+    vpush)
+      SHIFT_BUNDLES=out/vpush-bundles OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
     fit1024)
       unpack out/fit1024-pack.tar.xz out/sweep-fit1024-777-1024
       FIT_BUCKETS=1024 OUT=$dir timeout "$secs" scripts/bench/sweep-fit.sh run ;;

@@ -16,6 +16,11 @@
 # backend, plain and shifted bundles in turn twice (A B A B), cuBLASLt
 # once, every (N, K) of dsv4 at SHIFT_M (default 100,192,300,400,700,1100,
 # 3000); $OUT/summary.txt has the better of each pair and the ratio.
+# SHIFT_BUNDLES (default out/shift-bundles) probes bundles built with
+# another option the same way, e.g. gemm-compile --vector-push:
+#   here:  BUNDLES_DIR=out/vpush-bundles GEMM_COMPILE_FLAGS=--vector-push \
+#            scripts/compile-bundles.sh
+#   GPU:   SHIFT_BUNDLES=out/vpush-bundles scripts/bench/shift-probe.sh
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
