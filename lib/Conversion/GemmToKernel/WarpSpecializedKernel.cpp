@@ -1240,11 +1240,9 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   });
 }
 
-FailureOr<gpu::GPUFuncOp>
-mlir::gemm::buildWarpSpecializedKernel(OpBuilder &builder, LinearBf16Fp32Op op,
-                                       StringRef kernelName,
-                                       NamedAttrList &info,
-                                       const WarpSpecializedOptions &options) {
+FailureOr<gpu::GPUFuncOp> mlir::gemm::buildWarpSpecializedKernel(
+    OpBuilder &builder, LinearBf16Fp32Op op, StringRef kernelName,
+    NamedAttrList &info, const WarpSpecializedOptions &options) {
   ConfigAttr config = *op.getConfig();
   ImplicitLocOpBuilder b(op.getLoc(), builder);
   MLIRContext *ctx = b.getContext();
