@@ -10,7 +10,8 @@
 #            variants: packed, padded, JIT, disk cache, compute-sanitizer)
 #   bench    PEERS=cublas scripts/gpu-bench.sh --tune (BENCH_PEERS to change)
 #   shift    scripts/bench/shift-probe.sh (needs out/shift-bundles)
-#   vpush    the same probe of out/vpush-bundles (gemm-compile --vector-push)
+#   vpush    the same probe of out/vpush-bundles (gemm-compile --vector-push),
+#            timed at VPUSH_M (default 4,16,64,100,256,300,512,1024)
 #   fit1024  FIT_BUCKETS=1024 scripts/bench/sweep-fit.sh run (unpacks
 #            out/fit1024-pack.tar.xz when the sweep dirs are not there)
 #   mc       scripts/bench/sweep-fit.sh run-mc (out/mc-pack.tar.xz likewise)
@@ -66,7 +67,9 @@ for arg in "$@"; do
     shift)
       OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
     vpush)
-      SHIFT_BUNDLES=out/vpush-bundles OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
+      # Split-K runs from decode (swap_ab, up to 8 ranks) to M = 1024.
+      SHIFT_BUNDLES=out/vpush-bundles SHIFT_M=${VPUSH_M:-4,16,64,100,256,300,512,1024} \
+        OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
     fit1024)
       unpack out/fit1024-pack.tar.xz out/sweep-fit1024-777-1024
       FIT_BUCKETS=1024 OUT=$dir timeout "$secs" scripts/bench/sweep-fit.sh run ;;
