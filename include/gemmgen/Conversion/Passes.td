@@ -33,7 +33,7 @@ def ConvertGemmToKernel : Pass<"gemm-to-kernel", "ModuleOp"> {
 
     With `vector-push`, the split-K `cluster_push` reduction stores four
     fp32 values per remote store (`st.shared::cluster.v4`, 16 bytes a
-    lane) where it stores one today, and the owner reads its buffer four
+    lane) instead of one, and the owner reads its buffer four
     values per load: a quarter of the remote stores, the same sums in the
     same order (the same bits). The one-wave sweeps of 2026-12-07 put the
     split-K reduction of a 128 x 128 tile at ~3.8 us (fixed cost with

@@ -1100,6 +1100,9 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   // words. vector-push: pairs j = 2g, 2g + 1 of thread t are four words
   // at g * 4 * threads + t * 4 (a warp's 16-byte stores consecutive); an
   // odd last pair two words at (perOwner - 1) * 2 * threads + t * 2.
+  // The one-value path is kept as it was, op for op, so that the default
+  // PTX (checked on the GPU) does not move; once vector-push has passed
+  // the GPU check and timing it becomes the only path.
   Type f32 = b.getF32Type();
   // With k-groups only group 0 is left here (it holds the CTA's sum).
   int64_t threads = rowGroups * 128;
