@@ -33,3 +33,11 @@ if config.ptxas and os.path.exists(config.ptxas):
     config.substitutions.append(("%ptxas", config.ptxas))
 else:
     lit_config.warning("ptxas not found: PTX assembly checks are UNSUPPORTED")
+# The GPU probes under scripts/bench are built (not run) with the nvcc
+# beside ptxas.
+nvcc = os.path.join(os.path.dirname(config.ptxas or ""), "nvcc")
+if config.ptxas and os.path.exists(nvcc):
+    config.available_features.add("nvcc")
+    config.substitutions.append(("%nvcc", nvcc))
+else:
+    lit_config.warning("nvcc not found: GPU probe builds are UNSUPPORTED")

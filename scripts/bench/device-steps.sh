@@ -16,6 +16,8 @@
 #            out/fit1024-pack.tar.xz when the sweep dirs are not there)
 #   mc       scripts/bench/sweep-fit.sh run-mc (out/mc-pack.tar.xz likewise)
 #   gpucheck scripts/gpu-check.sh (every variant; minutes)
+#   pushcost scripts/bench/push-cost.cu built and run (seconds): the
+#            split-K reduction's stores, barrier and sums timed apart
 # Here, beforehand: scripts/compile-bundles.sh, and for shift, fit1024 and
 # mc what their scripts say; pack sweep dirs with
 #   tar cJf out/fit1024-pack.tar.xz out/sweep-fit1024-*
@@ -26,14 +28,14 @@ cd "$top" || exit 1
 # Every step is known and has what it needs before the first one runs.
 for arg in "$@"; do
   case ${arg%%=*} in
-    bench | shift | vpush | fit1024 | mc | gpucheck) ;;
+    bench | shift | vpush | fit1024 | mc | gpucheck | pushcost) ;;
     check)
       if [ -z "${CHECK_NK:-}" ] || [ -z "${CHECK_M:-}" ]; then
         echo "error: step check needs CHECK_NK (the changed N x K) and CHECK_M" >&2
         exit 2
       fi ;;
     *)
-      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, fit1024, mc, gpucheck)" >&2
+      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, fit1024, mc, gpucheck, pushcost)" >&2
       exit 2 ;;
   esac
 done
@@ -78,6 +80,9 @@ for arg in "$@"; do
       OUT=$dir timeout "$secs" scripts/bench/sweep-fit.sh run-mc ;;
     gpucheck)
       OUT=$dir timeout "$secs" scripts/gpu-check.sh ;;
+    pushcost)
+      nvcc -arch=sm_90a -O2 -o "$dir/push-cost" scripts/bench/push-cost.cu &&
+        timeout "$secs" "$dir/push-cost" | tee "$dir/push-cost.csv" ;;
   esac > "$dir/stdout.log" 2>&1
   rc=$?
   [ $rc = 0 ] || status=1
