@@ -13,6 +13,8 @@
 //   scalar   the cluster_push reduction as gemm-compile emits it: 4-byte
 //            st.shared::cluster per value, barrier, the owner's sums
 //   vector   the same with 16-byte stores and loads (--vector-push)
+//   remote   vector, but a rank's own share stays in registers: no store
+//            to itself and one load fewer per sum (an idea, not emitted)
 // Per-call time is the median of 15 replays of a graph of 64 calls, as in
 // launch-floor.cu; scalar - barrier is the stores' cost, barrier - direct
 // the barrier's and the sums' (with the smaller share to store).
@@ -26,8 +28,9 @@
 #include <cstdio>
 #include <vector>
 
-enum Mode { Direct, Barrier, Scalar, Vector };
-const char *const kModeNames[] = {"direct", "barrier", "scalar", "vector"};
+enum Mode { Direct, Barrier, Scalar, Vector, Remote };
+const char *const kModeNames[] = {"direct", "barrier", "scalar", "vector",
+                                   "remote"};
 constexpr int kSmemBytes = 200 * 1024;
 
 __device__ uint32_t remoteAddr(uint32_t local, uint32_t rank) {
@@ -89,11 +92,13 @@ __global__ void __launch_bounds__(256) reduce(const float *seed, float *out) {
                        "f"(acc[2 * (r + j * S) + e])
                        : "memory");
         }
-  } else if (M == Vector) {
+  } else if (M == Vector || M == Remote) {
 #pragma unroll
     for (int r = 0; r < S; ++r)
 #pragma unroll
       for (int j = 0; j < kPerOwner; j += 2) {
+        if (M == Remote && r == int(rank))
+          continue;
         uint32_t local =
             buffer + rank * section + ((j / 2) * 4 * threads + t * 4) * 4;
         int p = r + j * S, q = r + (j + 1) * S;
@@ -121,7 +126,11 @@ __global__ void __launch_bounds__(256) reduce(const float *seed, float *out) {
 #pragma unroll
       for (int s = 0; s < S; ++s) {
         float4 part;
-        if (M == Vector) {
+        if (M == Remote && s == int(rank)) {
+          // Pairs j, j + 1 of acc, as in Barrier.
+          part = make_float4(acc[2 * j], acc[2 * j + 1], acc[2 * j + 2],
+                             acc[2 * j + 3]);
+        } else if (M == Vector || M == Remote) {
           part = *reinterpret_cast<const float4 *>(
               smem + s * section / 4 + (j / 2) * 4 * threads + t * 4);
         } else {
@@ -223,7 +232,8 @@ static int oneWaveCtas(const Case &c) {
   {TILE, THREADS, V, S, Direct, reduce<V, S, Direct>},                         \
       {TILE, THREADS, V, S, Barrier, reduce<V, S, Barrier>},                   \
       {TILE, THREADS, V, S, Scalar, reduce<V, S, Scalar>},                     \
-      {TILE, THREADS, V, S, Vector, reduce<V, S, Vector>}
+      {TILE, THREADS, V, S, Vector, reduce<V, S, Vector>},                     \
+      {TILE, THREADS, V, S, Remote, reduce<V, S, Remote>}
 
 int main() {
   const Case cases[] = {
