@@ -83,13 +83,21 @@ def main():
 def project(lines, bench_json, peers_json, scales):
     """Least time over the fitted lines per shape, the push's extra fixed
     cost scaled; geometric means against torch cuBLAS."""
-    torch = {(r["M"], r["N"], r["K"]): r["cublas"]["us"]
-             for r in json.load(open(peers_json)) if "cublas" in r}
-    ours = {(r["M"], r["N"], r["K"]): r["generated"]["us"]
-            for r in json.load(open(bench_json))["rows"] if "generated" in r}
+    def times(path, rows_of, backend):
+        try:
+            rows = rows_of(json.load(open(path)))
+            return {(r["M"], r["N"], r["K"]): r[backend]["us"]
+                    for r in rows if backend in r}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise SystemExit(f"error: {path}: not a run with '{backend}' times ({e!r})")
+    ours = times(bench_json, lambda d: d["rows"], "generated")
+    torch = times(peers_json, lambda d: d, "cublas")
     shapes = sorted(k for k in ours if 256 <= k[0] <= 1024 and k in torch)
     tiles_with = {(bm, bn) for bm, bn, red in lines if red == "none"}
     tiles_with &= {(bm, bn) for bm, bn, red in lines if red == "cluster_push"}
+    if not shapes or not tiles_with:
+        raise SystemExit("error: --project needs shapes with 256 <= M <= 1024 in both runs"
+                         " and a tile with both a split-1 and a cluster_push line")
 
     def best(m, n, k, scale):
         times = []
