@@ -7,6 +7,7 @@
 // the weight once can take less. The best over grid sizes is reported.
 //   nvcc -arch=sm_90a -O2 -o hbm-read hbm-read.cu && ./hbm-read [MiB ...]
 #include "cuda-check.h"
+#include "graph-timing.h"
 
 #include <cuda_runtime.h>
 
@@ -75,41 +76,16 @@ int main(int argc, char **argv) {
         int ctas = perSm * sms;
         if (threads * perSm > 2048)
           continue;
-        cudaGraph_t graph;
-        cudaGraphExec_t exec;
-        CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
-        for (int c = 0; c < count; ++c)
+        double med = graphPerCallUs(stream, count, /*warmups=*/3, [&](int c) {
           readAll<<<ctas, threads, 0, stream>>>(
               reinterpret_cast<const uint4 *>(buf + bytes * c), bytes / 16,
               out);
-        CHECK(cudaStreamEndCapture(stream, &graph));
-        CHECK(cudaGraphInstantiate(&exec, graph, 0));
-        cudaEvent_t t0, t1;
-        CHECK(cudaEventCreate(&t0));
-        CHECK(cudaEventCreate(&t1));
-        for (int w = 0; w < 3; ++w)
-          CHECK(cudaGraphLaunch(exec, stream));
-        std::vector<float> per;
-        for (int r = 0; r < 15; ++r) {
-          CHECK(cudaEventRecord(t0, stream));
-          CHECK(cudaGraphLaunch(exec, stream));
-          CHECK(cudaEventRecord(t1, stream));
-          CHECK(cudaEventSynchronize(t1));
-          float ms = 0;
-          CHECK(cudaEventElapsedTime(&ms, t0, t1));
-          per.push_back(ms * 1000.0f / count);
-        }
-        std::sort(per.begin(), per.end());
-        double med = per[per.size() / 2];
+        });
         if (med < best) {
           best = med;
           bestCtas = ctas;
           bestThreads = threads;
         }
-        CHECK(cudaEventDestroy(t0));
-        CHECK(cudaEventDestroy(t1));
-        CHECK(cudaGraphExecDestroy(exec));
-        CHECK(cudaGraphDestroy(graph));
       }
     }
     std::printf("%g,%.3f,%.3f,%d,%d\n", m, best, bytes / best / 1e6, bestCtas,

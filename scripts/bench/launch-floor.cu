@@ -7,13 +7,12 @@
 // launch).
 //   nvcc -arch=sm_90a -O2 -o launch-floor launch-floor.cu && ./launch-floor
 #include "cuda-check.h"
+#include "graph-timing.h"
 
 #include <cuda_runtime.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <vector>
 
 // Touches its shared memory and writes one word per CTA, so nothing is
 // optimized away; with `pdl`, behaves like the generated kernels
@@ -59,34 +58,9 @@ static float perCallUs(const Case &c, float *out, cudaStream_t stream) {
   }
   cfg.attrs = attrs;
   cfg.numAttrs = n;
-  cudaGraph_t graph;
-  CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
-  for (int i = 0; i < calls; ++i)
+  return graphPerCallUs(stream, calls, /*warmups=*/1, [&](int) {
     CHECK(cudaLaunchKernelEx(&cfg, nearlyEmpty, out, c.pdl));
-  CHECK(cudaStreamEndCapture(stream, &graph));
-  cudaGraphExec_t exec;
-  CHECK(cudaGraphInstantiate(&exec, graph, 0));
-  cudaEvent_t start, stop;
-  CHECK(cudaEventCreate(&start));
-  CHECK(cudaEventCreate(&stop));
-  CHECK(cudaGraphLaunch(exec, stream)); // warm-up
-  std::vector<float> us;
-  for (int r = 0; r < 15; ++r) {
-    CHECK(cudaEventRecord(start, stream));
-    CHECK(cudaGraphLaunch(exec, stream));
-    CHECK(cudaEventRecord(stop, stream));
-    CHECK(cudaEventSynchronize(stop));
-    float ms;
-    CHECK(cudaEventElapsedTime(&ms, start, stop));
-    us.push_back(ms * 1000.0f / calls);
-  }
-  CHECK(cudaGetLastError());
-  CHECK(cudaGraphExecDestroy(exec));
-  CHECK(cudaGraphDestroy(graph));
-  CHECK(cudaEventDestroy(start));
-  CHECK(cudaEventDestroy(stop));
-  std::sort(us.begin(), us.end());
-  return us[us.size() / 2];
+  });
 }
 
 int main() {

@@ -20,13 +20,12 @@
 // the barrier's and the sums' (with the smaller share to store).
 //   nvcc -arch=sm_90a -O2 -o push-cost push-cost.cu && ./push-cost
 #include "cuda-check.h"
+#include "graph-timing.h"
 
 #include <cuda_runtime.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <vector>
 
 enum Mode { Direct, Barrier, Scalar, Vector, Remote };
 const char *const kModeNames[] = {"direct", "barrier", "scalar", "vector",
@@ -162,49 +161,23 @@ struct Case {
   void (*kernel)(const float *, float *);
 };
 
-static float perCallUs(const Case &c, int ctas, const float *seed, float *out,
-                       cudaStream_t stream) {
-  const int calls = 64;
+// A launch of one of the kernels: `ctas` CTAs in clusters of `split`
+// along z. `attr` holds the cluster size the config points to.
+static cudaLaunchConfig_t launchConfig(const Case &c, int ctas,
+                                       cudaLaunchAttribute &attr,
+                                       cudaStream_t stream) {
   cudaLaunchConfig_t cfg = {};
   cfg.gridDim = dim3(ctas / c.split, 1, c.split);
   cfg.blockDim = dim3(c.threads, 1, 1);
   cfg.dynamicSmemBytes = kSmemBytes;
   cfg.stream = stream;
-  cudaLaunchAttribute attr;
   attr.id = cudaLaunchAttributeClusterDimension;
   attr.val.clusterDim.x = 1;
   attr.val.clusterDim.y = 1;
   attr.val.clusterDim.z = c.split;
   cfg.attrs = &attr;
   cfg.numAttrs = 1;
-  cudaGraph_t graph;
-  CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal));
-  for (int i = 0; i < calls; ++i)
-    CHECK(cudaLaunchKernelEx(&cfg, c.kernel, seed, out));
-  CHECK(cudaStreamEndCapture(stream, &graph));
-  cudaGraphExec_t exec;
-  CHECK(cudaGraphInstantiate(&exec, graph, 0));
-  cudaEvent_t start, stop;
-  CHECK(cudaEventCreate(&start));
-  CHECK(cudaEventCreate(&stop));
-  CHECK(cudaGraphLaunch(exec, stream)); // warm-up
-  std::vector<float> us;
-  for (int r = 0; r < 15; ++r) {
-    CHECK(cudaEventRecord(start, stream));
-    CHECK(cudaGraphLaunch(exec, stream));
-    CHECK(cudaEventRecord(stop, stream));
-    CHECK(cudaEventSynchronize(stop));
-    float ms;
-    CHECK(cudaEventElapsedTime(&ms, start, stop));
-    us.push_back(ms * 1000.0f / calls);
-  }
-  CHECK(cudaGetLastError());
-  CHECK(cudaGraphExecDestroy(exec));
-  CHECK(cudaGraphDestroy(graph));
-  CHECK(cudaEventDestroy(start));
-  CHECK(cudaEventDestroy(stop));
-  std::sort(us.begin(), us.end());
-  return us[us.size() / 2];
+  return cfg;
 }
 
 // One wave: as many clusters as stay resident at once.
@@ -212,20 +185,20 @@ static int oneWaveCtas(const Case &c) {
   CHECK(cudaFuncSetAttribute(c.kernel,
                              cudaFuncAttributeMaxDynamicSharedMemorySize,
                              kSmemBytes));
-  cudaLaunchConfig_t cfg = {};
-  cfg.gridDim = dim3(64, 1, c.split);
-  cfg.blockDim = dim3(c.threads, 1, 1);
-  cfg.dynamicSmemBytes = kSmemBytes;
   cudaLaunchAttribute attr;
-  attr.id = cudaLaunchAttributeClusterDimension;
-  attr.val.clusterDim.x = 1;
-  attr.val.clusterDim.y = 1;
-  attr.val.clusterDim.z = c.split;
-  cfg.attrs = &attr;
-  cfg.numAttrs = 1;
+  cudaLaunchConfig_t cfg = launchConfig(c, 64 * c.split, attr, nullptr);
   int clusters = 0;
   CHECK(cudaOccupancyMaxActiveClusters(&clusters, c.kernel, &cfg));
   return clusters * c.split;
+}
+
+static float perCallUs(const Case &c, int ctas, const float *seed, float *out,
+                       cudaStream_t stream) {
+  cudaLaunchAttribute attr;
+  cudaLaunchConfig_t cfg = launchConfig(c, ctas, attr, stream);
+  return graphPerCallUs(stream, /*calls=*/64, /*warmups=*/1, [&](int) {
+    CHECK(cudaLaunchKernelEx(&cfg, c.kernel, seed, out));
+  });
 }
 
 #define CASES(TILE, THREADS, V, S)                                             \
