@@ -15,12 +15,18 @@
 #   fit1024  FIT_BUCKETS=1024 scripts/bench/sweep-fit.sh run (unpacks
 #            out/fit1024-pack.tar.xz when the sweep dirs are not there)
 #   mc       scripts/bench/sweep-fit.sh run-mc (out/mc-pack.tar.xz likewise)
+#   fitv     the one-wave grids of M = 129-256 and 513-1024 compiled with
+#            --vector-push, cluster_push only (out/fitv-pack.tar.xz; FIT_PREFIX
+#            sweep-fitv): which splits win once the push is cheaper. Its
+#            configs' tags do not say vector-push: they go into the tuned
+#            table only once the option is the default
 #   gpucheck scripts/gpu-check.sh (every variant; minutes)
 #   pushcost scripts/bench/push-cost.cu built and run (seconds): the
 #            split-K reduction's stores, barrier and sums timed apart
-# Here, beforehand: scripts/compile-bundles.sh, and for shift, fit1024 and
-# mc what their scripts say; pack sweep dirs with
+# Here, beforehand: scripts/compile-bundles.sh, and for shift, fit1024,
+# mc and fitv what their scripts say; pack sweep dirs with
 #   tar cJf out/fit1024-pack.tar.xz out/sweep-fit1024-*
+#   tar cJf out/fitv-pack.tar.xz out/sweep-fitv*
 # since a call carries at most 64 MiB.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,14 +34,14 @@ cd "$top" || exit 1
 # Every step is known and has what it needs before the first one runs.
 for arg in "$@"; do
   case ${arg%%=*} in
-    bench | shift | vpush | fit1024 | mc | gpucheck | pushcost) ;;
+    bench | shift | vpush | fit1024 | mc | fitv | gpucheck | pushcost) ;;
     check)
       if [ -z "${CHECK_NK:-}" ] || [ -z "${CHECK_M:-}" ]; then
         echo "error: step check needs CHECK_NK (the changed N x K) and CHECK_M" >&2
         exit 2
       fi ;;
     *)
-      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, fit1024, mc, gpucheck, pushcost)" >&2
+      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, fit1024, mc, fitv, gpucheck, pushcost)" >&2
       exit 2 ;;
   esac
 done
@@ -78,6 +84,10 @@ for arg in "$@"; do
     mc)
       unpack out/mc-pack.tar.xz out/sweep-mc256-192-256
       OUT=$dir timeout "$secs" scripts/bench/sweep-fit.sh run-mc ;;
+    fitv)
+      unpack out/fitv-pack.tar.xz out/sweep-fitv256-192-256
+      FIT_PREFIX=sweep-fitv FIT_BUCKETS="256 1024" OUT=$dir timeout "$secs" \
+        scripts/bench/sweep-fit.sh run ;;
     gpucheck)
       OUT=$dir timeout "$secs" scripts/gpu-check.sh ;;
     pushcost)

@@ -20,7 +20,12 @@
 #                      multicast grid (below): out/sweep-mc{256,512}-*
 # FIT_BUCKETS (default "256 512"; also 1024: M = 777 and 1024, the
 # 513-1024 bucket, whose table rows came from grids of whole-number
-# splits 1/2/4/8 only) picks the buckets.
+# splits 1/2/4/8 only) picks the buckets. FIT_PREFIX (default sweep-fit,
+# sweep-mc) names the sweep dirs, FIT_REDUCTION (default "cluster_push
+# cluster") the split-K forms, and SWEEP_COMPILE_FLAGS reaches gemm-compile:
+# the grids again with an option, beside the plain ones, e.g.
+#   SWEEP_COMPILE_FLAGS=--vector-push FIT_PREFIX=sweep-fitv \
+#     FIT_REDUCTION=cluster_push FIT_BUCKETS="256 1024" sweep-fit.sh compile
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -79,11 +84,12 @@ PY
 # tile, y per M tile) in ~14 us, near L2's ~8 TB/s; 128 x 144 tiles in
 # clusters of 2 (M) x 4 (split), 120 CTAs, read half that.
 mode=${1:-}
-prefix=sweep-fit
+prefix=${FIT_PREFIX:-sweep-fit}
 case $mode in
-  compile-mc|run-mc|list-mc) prefix=sweep-mc; mode=${mode%-mc}; mc=mc ;;
+  compile-mc|run-mc|list-mc) prefix=${FIT_PREFIX:-sweep-mc}; mode=${mode%-mc}; mc=mc ;;
   *) mc= ;;
 esac
+reduction=${FIT_REDUCTION:-cluster_push cluster}
 case $mode in
   list)
     list "${2:-192,256}" "$mc"
@@ -94,7 +100,7 @@ case $mode in
       rm -rf "$d"
       list "$(bucket_ms "$b")" "$mc" | while read -r n k bm bn split cm cn; do
         SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM=$bm SWEEP_BN=$bn SWEEP_BK=64 \
-          SWEEP_SPLIT=$split SWEEP_REDUCTION="cluster_push cluster" \
+          SWEEP_SPLIT=$split SWEEP_REDUCTION="$reduction" \
           SWEEP_CM=${cm:-1} SWEEP_CN=${cn:-1} \
           scripts/bench/sweep-compile.sh "${n}x$k" "$(bucket_ms "$b")" \
           "$(bucket_range "$b")" > /dev/null
@@ -105,11 +111,11 @@ case $mode in
       # (mc: 1 and 3, in clusters of 2 along M and along N).
       if [ -z "$mc" ]; then
         SWEEP_BM="64 128" SWEEP_BN="40 72 104 152 208" SWEEP_BK=64 \
-          SWEEP_SPLIT="1 3 7" SWEEP_REDUCTION="cluster_push cluster" \
+          SWEEP_SPLIT="1 3 7" SWEEP_REDUCTION="$reduction" \
           compile_odd $prefix$b "$(bucket_tails "$b")" "$(bucket_range "$b")"
       else
         SWEEP_BM="64 128" SWEEP_BN="48 80 144 176" SWEEP_BK=64 SWEEP_SPLIT="1 3" \
-          SWEEP_REDUCTION="cluster_push cluster" SWEEP_CM="1 2" SWEEP_CN="1 2" \
+          SWEEP_REDUCTION="$reduction" SWEEP_CM="1 2" SWEEP_CN="1 2" \
           compile_odd $prefix$b "$(bucket_tails "$b")" "$(bucket_range "$b")"
       fi
     done
@@ -126,7 +132,7 @@ case $mode in
     exit $status
     ;;
   *)
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
