@@ -16,8 +16,9 @@
 //   remote   vector, but a rank's own share stays in registers: no store
 //            to itself and one load fewer per sum (an idea, not emitted)
 // Per-call time is the median of 15 replays of a graph of 64 calls, as in
-// launch-floor.cu; scalar - barrier is the stores' cost, barrier - direct
-// the barrier's and the sums' (with the smaller share to store).
+// launch-floor.cu. scalar - barrier is what the stores and the owner's
+// sums cost, vector - barrier the same with 16-byte accesses, barrier -
+// direct what the barrier costs (less the smaller share to store).
 //   nvcc -arch=sm_90a -O2 -o push-cost push-cost.cu && ./push-cost
 #include "cuda-check.h"
 #include "graph-timing.h"

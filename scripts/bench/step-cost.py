@@ -21,7 +21,9 @@ with 256 <= M <= 1024, the least time the lines give over the fitted tile
 shapes and split 1-8 (waves of resident clusters), the push's extra fixed
 cost scaled by each --push-scale (1: as measured; 0: free), against the
 run's torch cuBLAS and our measured time. Scale 1 next to the measured
-time shows how far the lines are from the kernels.
+time shows how far the lines are from the kernels; the last line applies
+each shape's projected change, lines(scale) / lines(1), to its measured
+time.
 """
 import argparse
 import collections
@@ -100,7 +102,7 @@ def project(lines, bench_json, peers_json, scales):
                          " and a tile with both a split-1 and a cluster_push line")
 
     def best(m, n, k, scale):
-        times = []
+        cands = []
         for bm, bn in sorted(tiles_with):
             plain, push = lines[(bm, bn, "none")], lines[(bm, bn, "cluster_push")]
             tiles = math.ceil(m / bm) * math.ceil(n / bn)
@@ -112,8 +114,8 @@ def project(lines, bench_json, peers_json, scales):
                 else:
                     fixed = plain[0] + scale * (push[0] - plain[0])
                     per_step = push[1]
-                times.append((fixed + waves * steps * per_step, bm, bn, split))
-        return min(times)
+                cands.append((fixed + waves * steps * per_step, bm, bn, split))
+        return min(cands)
 
     print()
     print("M N K ours_us torch_us " +
@@ -121,13 +123,14 @@ def project(lines, bench_json, peers_json, scales):
     ratios = collections.defaultdict(list)
     for m, n, k in shapes:
         row = [best(m, n, k, s) for s in scales]
+        reference = best(m, n, k, 1.0)[0]
         ratios["ours"].append(torch[(m, n, k)] / ours[(m, n, k)])
         for s, b in zip(scales, row):
             ratios[s].append(torch[(m, n, k)] / b[0])
             # The same change applied to the measured kernel: its time
-            # times lines(scale) / lines(first scale).
+            # times lines(scale) / lines(1).
             ratios[("scaled", s)].append(
-                torch[(m, n, k)] / (ours[(m, n, k)] * b[0] / row[0][0]))
+                torch[(m, n, k)] / (ours[(m, n, k)] * b[0] / reference))
         print(m, n, k, f"{ours[(m, n, k)]:.2f}", f"{torch[(m, n, k)]:.2f}",
               *(f"{b[0]:.2f}" for b in row), "%dx%d split %d" % row[-1][1:])
 
@@ -136,7 +139,7 @@ def project(lines, bench_json, peers_json, scales):
     print(f"torch cuBLAS / time, geometric mean over {len(shapes)} shapes:"
           f" measured {geo(ratios['ours']):.3f}; lines " +
           ", ".join(f"push x{s:g} {geo(ratios[s]):.3f}" for s in scales))
-    print(f"measured x lines(scale) / lines({scales[0]:g}): " +
+    print("measured x lines(scale) / lines(1): " +
           ", ".join(f"push x{s:g} {geo(ratios[('scaled', s)]):.3f}" for s in scales))
 
 
