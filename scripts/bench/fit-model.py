@@ -116,6 +116,8 @@ def parse_tag(tag):
     if re.fullmatch(r"m\d+n\d+k\d+s\d+x1(?:kg\d+)?(?:r\d+)?simt", tag):
         return None
     g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(sw)?(p[mg]?)?(kg\d+)?", tag)
+    if g is None:
+        raise SystemExit(f"error: sweep tag '{tag}' is not a sweep-compile.sh tag")
     swap = 1 if g.group(9) else 0
     if (g.group(6) and not swap) or g.group(10) or g.group(11):
         return None
