@@ -12,7 +12,9 @@ test/Transforms/select-config.mlir), then reports, over the sweep CSVs
     its regret there (unmeasured picks are counted, not scored).
 --refit searches the fitted constants (coordinate descent, decode picks
 held fixed) and prints the best set; the numbers in docs/perf/README.md
-came from this script on docs/perf/data/2026-11-28/sweep-*.csv.
+came from this script on docs/perf/data/2026-11-28/sweep-*.csv. A split-K
+row counts only in the reduction the model emits for its tile (since
+2026-12-08; before, pull rows stood for every split).
 
   scripts/bench/fit-model.py docs/perf/data/2026-11-28/sweep-*.csv [--refit]
 """
@@ -109,20 +111,41 @@ def select(p, n, k, lo, hi):
 
 
 def parse_tag(tag):
-    """The model's view of a sweep tag, or None for a schedule it does not
-    choose (persistent: tag suffix p; k-groups: kg2; the cluster_push
-    reduction: push, except for swap_ab: sw, swept with push only; simt:
-    sweep-simt.sh's tags)."""
+    """The model's view of a sweep row's config, as (cfg, push), or None
+    for a schedule it does not choose (persistent: tag suffix p; k-groups:
+    kg2; simt: sweep-simt.sh's tags). Rows name their config by a
+    sweep-compile.sh tag (push: the cluster_push reduction) or, in later
+    sweeps, by the config's text."""
+    if tag.startswith("#gemm.config<"):
+        f = dict(re.findall(r"(\w+) = (\w+)", tag))
+        if (f.get("schedule") not in ("warp_specialized", "swap_ab") or
+                f.get("k_groups", "1") != "1"):
+            return None
+        return parse_config_text(tag), f.get("reduction") == "cluster_push"
     if re.fullmatch(r"m\d+n\d+k\d+s\d+x1(?:kg\d+)?(?:r\d+)?simt", tag):
         return None
     g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(sw)?(p[mg]?)?(kg\d+)?", tag)
     if g is None:
         raise SystemExit(f"error: sweep tag '{tag}' is not a sweep-compile.sh tag")
-    swap = 1 if g.group(9) else 0
-    if (g.group(6) and not swap) or g.group(10) or g.group(11):
+    if g.group(10) or g.group(11):
         return None
+    swap = 1 if g.group(9) else 0
     bm, bn, bk, _, split = (int(x) for x in g.groups()[:5])
-    return (bm, bn, bk, split, int(g.group(7) or 1), int(g.group(8) or 1), swap)
+    return (bm, bn, bk, split, int(g.group(7) or 1), int(g.group(8) or 1), swap), bool(g.group(6))
+
+
+def model_pushes(cfg):
+    """SelectConfig.cpp's reduction for a split-K candidate: cluster_push
+    where its buffer beside the ring leaves at least min(stages, 4)
+    stages, else the pull form."""
+    bm, bn, bk, split, _, _, swap = cfg
+    stages = stages_for(bm, bn, bk)
+    rows, width = (bn, bm) if swap else (bm, bn)
+    buffer = split * cdiv(width // 4, split) * 2 * (rows // 64) * 128 * 4
+    st = stages
+    while st >= 2 and st * (bm + bn) * bk * 2 + buffer + 1024 + 2 * st * 8 > SMEM:
+        st -= 1
+    return st >= min(stages, 4)
 
 
 def parse_config_text(text):
@@ -156,8 +179,13 @@ def load(paths):
             if err > 2e-5:
                 continue
             n, k = (int(x) for x in r["nk"].split("x"))
-            key, cfg = (n, k, int(r["M"])), parse_tag(r["config"])
-            if cfg is None:
+            key, parsed = (n, k, int(r["M"])), parse_tag(r["config"])
+            if parsed is None:
+                continue
+            # A split-K row counts where its reduction is the one the
+            # model emits for that tile.
+            cfg, push = parsed
+            if cfg[3] > 1 and push != model_pushes(cfg):
                 continue
             rows[key][cfg] = min(us, rows[key].get(cfg, us))
     return rows
