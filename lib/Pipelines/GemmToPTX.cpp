@@ -23,7 +23,7 @@ void mlir::gemm::buildGemmToPTXPipeline(OpPassManager &pm,
   if (opts.selectConfig)
     pipeline += llvm::formatv("gemm-select-config{{chip={0}},", opts.chip.getValue());
   pipeline += llvm::formatv(
-      "gemm-to-kernel{{shift-tail-tiles={3} vector-push={4}},"
+      "gemm-to-kernel{{shift-tail-tiles={3} vector-push={4} tma-store={5}},"
       "gpu.module(gemm-extern-shared-memory),"
       "convert-nvgpu-to-nvvm,gpu-kernel-outlining,convert-vector-to-scf,"
       "convert-scf-to-cf,convert-nvvm-to-llvm,convert-func-to-llvm,"
@@ -38,7 +38,8 @@ void mlir::gemm::buildGemmToPTXPipeline(OpPassManager &pm,
       "reconcile-unrealized-casts)",
       opts.chip.getValue(), opts.features.getValue(), opts.optLevel.getValue(),
       opts.shiftTailTiles.getValue() ? "true" : "false",
-      opts.vectorPush.getValue() ? "true" : "false");
+      opts.vectorPush.getValue() ? "true" : "false",
+      opts.tmaStore.getValue() ? "true" : "false");
   if (opts.emitBinary)
     pipeline += ",gpu-module-to-binary{format=isa}";
   std::string error;

@@ -179,6 +179,7 @@ void compileVariant(const DialectRegistry &registry,
   options.emitBinary = false;
   options.shiftTailTiles = o.shiftTailTiles;
   options.vectorPush = o.vectorPush;
+  options.tmaStore = o.tmaStore;
   gemm::buildGemmToPTXPipeline(pm, options);
   if (failed(pm.run(*module)))
     return finish("lowering failed: " + diagText);
@@ -376,11 +377,12 @@ LogicalResult gemm::writeBundle(const BundleOptions &o, StringRef outDir,
   // The options hash covers everything that decides the bundle's contents.
   std::string options =
       llvm::formatv("chip={0};buckets={1};version={2};config={3};shift={4};"
-                    "{5}nk=",
+                    "{5}{6}nk=",
                     o.chip, o.bucketSpec, GEMMGEN_VERSION, o.forcedConfig,
                     o.shiftTailTiles,
                     // Only when set: the default's hash stays as it was.
-                    o.vectorPush ? "vector_push=1;" : "")
+                    o.vectorPush ? "vector_push=1;" : "",
+                    o.tmaStore ? "tma_store=1;" : "")
           .str();
   for (const Variant &v : variants)
     options += llvm::formatv("{0}x{1}/{2}-{3}/{4};", v.n, v.k, v.mMin, v.mMax,

@@ -347,18 +347,29 @@ Status buildParams(const Variant &v, const GemmArgs &a,
     args[i] = dst;
     switch (p.kind) {
     case ParamKind::TmaDesc: {
+      // x [M, K] and y [N, K] bf16; out [M, N] fp32 (a TMA-store epilogue).
       TensorMapKey key;
-      bool isX = p.tensor == TensorRef::X;
-      key.address = isX ? a.x : a.y;
-      key.rows = uint64_t(isX ? a.m : a.n);
-      key.cols = uint64_t(a.k);
-      key.ld = uint64_t(isX ? a.lda : a.ldb);
+      switch (p.tensor) {
+      case TensorRef::X:
+        key = {a.x, uint64_t(a.m), uint64_t(a.k), uint64_t(a.lda)};
+        break;
+      case TensorRef::Y:
+        key = {a.y, uint64_t(a.n), uint64_t(a.k), uint64_t(a.ldb)};
+        break;
+      case TensorRef::Out:
+        key = {a.out, uint64_t(a.m), uint64_t(a.n), uint64_t(a.ldc)};
+        key.elementBytes = 4;
+        break;
+      }
       key.box0 = p.box[0];
       key.box1 = p.box[1];
       if (Status s = tensorMaps.get(key, reinterpret_cast<CUtensorMap *>(dst));
           !s.ok())
-        return s.prefix(formatString(
-            "variant %s: tma_desc %s: ", v.name.c_str(), isX ? "x" : "y"));
+        return s.prefix(
+            formatString("variant %s: tma_desc %s: ", v.name.c_str(),
+                         p.tensor == TensorRef::X   ? "x"
+                         : p.tensor == TensorRef::Y ? "y"
+                                                    : "out"));
       break;
     }
     case ParamKind::Ptr: {

@@ -38,7 +38,7 @@ struct DeviceState {
       : variantSlots(new KernelSlot[numVariants ? numVariants : 1]),
         numVariants(numVariants),
         tensorMaps([&driver](const TensorMapKey &key, CUtensorMap *out) {
-          return encodeBf16TensorMap(driver, key, out);
+          return encodeTensorMap(driver, key, out);
         }),
         cublas(new CublasLtBackend(driver)) {}
 

@@ -400,19 +400,25 @@ static Status parseParam(const FieldReader &outer, const json &pj,
       p.tensor = TensorRef::X;
     else if (tensor == "y")
       p.tensor = TensorRef::Y;
+    else if (tensor == "out")
+      p.tensor = TensorRef::Out; // fp32, written by TMA stores
     else
       return r.error("tensor", "unknown tma_desc tensor '" + tensor +
-                                   "' (expected x or y)");
+                                   "' (expected x, y or out)");
     int64_t box[2];
     if (Status s = r.getIntArray("box", 2, box, 1, 256); !s.ok())
       return s;
-    // SWIZZLE_128B: the inner box extent is at most 128 bytes (64 bf16) and
-    // a multiple of 16 bytes.
-    if (box[0] * 2 > 128 || (box[0] * 2) % 16 != 0)
-      return r.error("box", formatString("inner box extent %lld bf16 is not "
-                                         "a multiple of 8 in [8, 64] (128-byte "
-                                         "swizzle)",
-                                         (long long)box[0]));
+    // SWIZZLE_128B: the inner box extent is at most 128 bytes (64 bf16, 32
+    // fp32) and a multiple of 16 bytes.
+    bool fp32 = p.tensor == TensorRef::Out;
+    int64_t bytes = box[0] * (fp32 ? 4 : 2);
+    if (bytes > 128 || bytes % 16 != 0)
+      return r.error("box",
+                     formatString("inner box extent %lld %s is not "
+                                  "a multiple of %d in [%d, %d] "
+                                  "(128-byte swizzle)",
+                                  (long long)box[0], fp32 ? "fp32" : "bf16",
+                                  fp32 ? 4 : 8, fp32 ? 4 : 8, fp32 ? 32 : 64));
     p.box[0] = uint32_t(box[0]);
     p.box[1] = uint32_t(box[1]);
     return Status::success();
@@ -608,18 +614,18 @@ static Status parseVariant(const json &vj, const std::string &path,
     std::string ppath = rv.where("params") + "[" + std::to_string(i) + "]";
     if (Status s = parseParam(rv, (*params)[i], ppath, p); !s.ok())
       return s;
-    // x and y come as a TMA descriptor or a pointer; out as a pointer.
+    // x, y and out come as a TMA descriptor or a pointer.
     bool operand = p.kind == ParamKind::TmaDesc || p.kind == ParamKind::Ptr;
     hasX |= operand && p.tensor == TensorRef::X;
     hasY |= operand && p.tensor == TensorRef::Y;
-    hasOut |= p.kind == ParamKind::Ptr && p.tensor == TensorRef::Out;
+    hasOut |= operand && p.tensor == TensorRef::Out;
     v.params.push_back(p);
   }
   if (!hasX || !hasY || !hasOut)
     return rv.error("params", std::string("missing ") +
                                   (!hasX   ? "x (tma_desc or ptr)"
                                    : !hasY ? "y (tma_desc or ptr)"
-                                           : "ptr out") +
+                                           : "out (tma_desc or ptr)") +
                                   " (a GEMM kernel needs x, y and out)");
   v.paramBytes = layoutParams(v.params);
   if (v.paramBytes > kMaxParamBytes)

@@ -53,9 +53,10 @@ enum class ScalarRef { M, N, K, Lda, Ldb, Ldc };
 /// buffer (computed at load time from the kinds).
 struct ParamSpec {
   ParamKind kind = ParamKind::Ptr;
-  TensorRef tensor = TensorRef::Out; // tma_desc (x|y), ptr (x|y|out)
+  TensorRef tensor = TensorRef::Out; // tma_desc, ptr: x, y or out
   ScalarRef value = ScalarRef::M;    // i32, i64
-  uint32_t box[2] = {0, 0};          // tma_desc: {inner (K), outer (rows)}
+  // tma_desc: {inner (K of x and y, N of out), outer (rows)}
+  uint32_t box[2] = {0, 0};
   uint32_t offset = 0;               // byte offset in the parameter buffer
   uint32_t size = 0;                 // bytes
   uint32_t align = 0;                // bytes

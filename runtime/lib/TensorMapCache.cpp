@@ -7,25 +7,31 @@
 
 namespace gemmrt::impl {
 
-Status encodeBf16TensorMap(const CudaDriver &driver, const TensorMapKey &key,
-                           CUtensorMap *out) {
+Status encodeTensorMap(const CudaDriver &driver, const TensorMapKey &key,
+                       CUtensorMap *out) {
+  if (key.elementBytes != 2 && key.elementBytes != 4)
+    return makeError(GEMMRT_ERROR_INTERNAL,
+                     "tensor map of %u-byte elements (expected 2 or 4)",
+                     key.elementBytes);
+  bool fp32 = key.elementBytes == 4;
   cuuint64_t dims[2] = {key.cols, key.rows};
-  cuuint64_t strides[1] = {key.ld * 2};
+  cuuint64_t strides[1] = {key.ld * key.elementBytes};
   cuuint32_t box[2] = {key.box0, key.box1};
   cuuint32_t elementStrides[2] = {1, 1};
   CUresult r = driver.cuTensorMapEncodeTiled(
-      out, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, 2,
-      reinterpret_cast<void *>(key.address), dims, strides, box, elementStrides,
-      CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+      out,
+      fp32 ? CU_TENSOR_MAP_DATA_TYPE_FLOAT32 : CU_TENSOR_MAP_DATA_TYPE_BFLOAT16,
+      2, reinterpret_cast<void *>(key.address), dims, strides, box,
+      elementStrides, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
       CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
   if (r != CUDA_SUCCESS)
     return makeError(GEMMRT_ERROR_CUDA,
-                     "cuTensorMapEncodeTiled(address %#llx, dims {%llu, "
+                     "cuTensorMapEncodeTiled(%s, address %#llx, dims {%llu, "
                      "%llu}, stride %llu bytes, box {%u, %u}) failed: %s",
-                     (unsigned long long)key.address,
+                     fp32 ? "fp32" : "bf16", (unsigned long long)key.address,
                      (unsigned long long)key.cols, (unsigned long long)key.rows,
-                     (unsigned long long)(key.ld * 2), key.box0, key.box1,
-                     driver.errorText(r).c_str());
+                     (unsigned long long)(key.ld * key.elementBytes), key.box0,
+                     key.box1, driver.errorText(r).c_str());
   return Status::success();
 }
 
@@ -37,7 +43,7 @@ size_t TensorMapCache::setOf(const TensorMapKey &key) {
   // 64-bit mix (splitmix64 finalizer) of all fields.
   uint64_t h = key.address ^ (key.rows * 0x9e3779b97f4a7c15ull) ^
                (key.cols << 17) ^ (key.ld << 33) ^ (uint64_t(key.box0) << 48) ^
-               (uint64_t(key.box1) << 56);
+               (uint64_t(key.box1) << 56) ^ (uint64_t(key.elementBytes) << 8);
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ull;
   h ^= h >> 27;

@@ -1,6 +1,7 @@
 //===- TensorMapCache.h - Cache of encoded TMA descriptors ------*- C++ -*-===//
 //
-// Generated kernels take their x and y operands as CUtensorMaps by value.
+// Generated kernels take their x and y operands (and, with a TMA-store
+// epilogue, out) as CUtensorMaps by value.
 // Encoding one (cuTensorMapEncodeTiled) costs a host call per operand; the
 // weight y is the same tensor on every call of a layer, so a small
 // fixed-size table keyed by (address, rows, K, ld, box) skips it. The table
@@ -29,7 +30,8 @@ namespace gemmrt::impl {
 
 struct CudaDriver;
 
-/// A row-major bf16 matrix [rows, cols] with row stride `ld` elements, read
+/// A row-major matrix [rows, cols] of `elementBytes`-byte elements (2: bf16,
+/// x and y; 4: fp32, out) with row stride `ld` elements, read or written
 /// through boxes of {box0 (along cols), box1 (along rows)}.
 struct TensorMapKey {
   uint64_t address = 0;
@@ -38,18 +40,21 @@ struct TensorMapKey {
   uint64_t ld = 0;
   uint32_t box0 = 0;
   uint32_t box1 = 0;
+  uint32_t elementBytes = 2;
 
   bool operator==(const TensorMapKey &o) const {
     return address == o.address && rows == o.rows && cols == o.cols &&
-           ld == o.ld && box0 == o.box0 && box1 == o.box1;
+           ld == o.ld && box0 == o.box0 && box1 == o.box1 &&
+           elementBytes == o.elementBytes;
   }
 };
 
-/// Encodes `key` as docs/bundle.md says: bf16, rank 2, dims {cols, rows},
-/// stride {ld * 2} bytes, box {box0, box1}, element strides {1, 1},
-/// INTERLEAVE_NONE, SWIZZLE_128B, L2_PROMOTION_L2_256B, FLOAT_OOB_FILL_NONE.
-Status encodeBf16TensorMap(const CudaDriver &driver, const TensorMapKey &key,
-                           CUtensorMap *out);
+/// Encodes `key` as docs/bundle.md says: bf16 (elementBytes 2) or fp32
+/// (4), rank 2, dims {cols, rows}, stride {ld * elementBytes} bytes, box
+/// {box0, box1}, element strides {1, 1}, INTERLEAVE_NONE, SWIZZLE_128B,
+/// L2_PROMOTION_L2_256B, FLOAT_OOB_FILL_NONE.
+Status encodeTensorMap(const CudaDriver &driver, const TensorMapKey &key,
+                       CUtensorMap *out);
 
 class TensorMapCache {
 public:

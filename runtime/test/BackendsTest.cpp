@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstring>
 #include <thread>
+#include <vector>
 
 using namespace gemmrt::impl;
 
@@ -188,6 +189,38 @@ TEST(Params, BufferFollowsManifestOrder) {
   EXPECT_EQ(out, a.out);
   EXPECT_EQ(m, 7);
   EXPECT_EQ(ldc, 202);
+}
+
+// A TMA-store epilogue: out [M, N] fp32 as a descriptor with ld = ldc and
+// 4-byte elements, cached apart from a bf16 map of the same numbers.
+TEST(Params, OutDescriptorIsFp32MN) {
+  Variant v = tilesVariant(128, 256);
+  v.params.resize(1);
+  v.params[0].kind = ParamKind::TmaDesc;
+  v.params[0].tensor = TensorRef::Out;
+  v.params[0].box[0] = 32;
+  v.params[0].box[1] = 64;
+  v.paramBytes = layoutParams(v.params);
+  std::vector<TensorMapKey> seen;
+  TensorMapCache cache([&](const TensorMapKey &k, CUtensorMap *m) {
+    seen.push_back(k);
+    return fakeEncode(k, m);
+  });
+  alignas(128) unsigned char buf[kMaxParamBytes];
+  void *args[kMaxParams];
+  GemmArgs a = callArgs();
+  ASSERT_TRUE(buildParams(v, a, cache, buf, args).ok());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].address, a.out);
+  EXPECT_EQ(seen[0].rows, uint64_t(a.m));
+  EXPECT_EQ(seen[0].cols, uint64_t(a.n));
+  EXPECT_EQ(seen[0].ld, uint64_t(a.ldc));
+  EXPECT_EQ(seen[0].elementBytes, 4u);
+  EXPECT_EQ(seen[0].box0, 32u);
+  EXPECT_EQ(seen[0].box1, 64u);
+  TensorMapKey bf16 = seen[0];
+  bf16.elementBytes = 2;
+  EXPECT_FALSE(bf16 == seen[0]);
 }
 
 // A kernel without TMA (schedule simt) takes x and y as plain pointers and

@@ -300,6 +300,28 @@ TEST(Manifest, PointerOperands) {
   EXPECT_EQ(b.variants[0].paramBytes, 56u);
 }
 
+// A TMA-store epilogue takes out as a third descriptor (fp32, 32-wide box).
+TEST(Manifest, OutDescriptor) {
+  TempDir dir;
+  copyBundle(dataPath("bundle_good"), dir.path());
+  json j = json::parse(readText(dir / "manifest.json"));
+  j["variants"][0]["params"][2] =
+      json::parse(R"({"kind": "tma_desc", "tensor": "out", "box": [32, 64]})");
+  writeText(dir / "manifest.json", j.dump(2));
+  Bundle b;
+  Status s = loadBundle(dir.path(), b);
+  ASSERT_TRUE(s.ok()) << s.message();
+  const std::vector<ParamSpec> &p = b.variants[0].params;
+  ASSERT_EQ(p.size(), 5u);
+  EXPECT_EQ(p[2].kind, ParamKind::TmaDesc);
+  EXPECT_EQ(p[2].tensor, TensorRef::Out);
+  EXPECT_EQ(p[2].box[0], 32u);
+  EXPECT_EQ(p[2].box[1], 64u);
+  // Three 128-byte descriptors, then i32 m and i64 ldc.
+  EXPECT_EQ(p[3].offset, 384u);
+  EXPECT_EQ(b.variants[0].paramBytes, 400u);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Fields, ManifestMutation,
     ::testing::Values(
@@ -373,7 +395,8 @@ INSTANTIATE_TEST_SUITE_P(
         Mutation{"/variants/0/params/0/kind", nullptr,
                  ".params[0].kind: missing field"},
         Mutation{"/variants/0/params/0/tensor", "\"z\"",
-                 ".params[0].tensor: unknown tma_desc tensor 'z'"},
+                 ".params[0].tensor: unknown tma_desc tensor 'z' (expected x, "
+                 "y or out)"},
         Mutation{"/variants/0/params/0/box", "[128, 64]",
                  ".params[0].box: inner box extent 128"},
         Mutation{"/variants/0/params/0/box", "[64, 512]",
@@ -384,10 +407,19 @@ INSTANTIATE_TEST_SUITE_P(
                  "unknown ptr tensor 'z' (expected x, y or out)"},
         // A pointer to x where out was: out is missing.
         Mutation{"/variants/0/params/2/tensor", "\"x\"",
-                 ".params: missing ptr out"},
+                 ".params: missing out (tma_desc or ptr)"},
         Mutation{"/variants/0/params/3/value", "\"q\"",
                  ".params[3].value: unknown i32 value 'q'"},
-        Mutation{"/variants/0/params/2", nullptr, ".params: missing ptr out"},
+        Mutation{"/variants/0/params/2", nullptr,
+                 ".params: missing out (tma_desc or ptr)"},
+        // out through TMA (fp32): at most 32 elements, 16-byte multiples.
+        Mutation{"/variants/0/params/2",
+                 R"({"kind": "tma_desc", "tensor": "out", "box": [64, 64]})",
+                 ".params[2].box: inner box extent 64 fp32 is not a multiple "
+                 "of 4 in [4, 32]"},
+        Mutation{"/variants/0/params/2",
+                 R"({"kind": "tma_desc", "tensor": "out", "box": [6, 64]})",
+                 ".params[2].box: inner box extent 6 fp32"},
         Mutation{"/variants/0/requires", nullptr, ".requires: missing field"},
         Mutation{"/variants/0/requires/ldc_multiple", nullptr,
                  ".requires.ldc_multiple: missing field"},

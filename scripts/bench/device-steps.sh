@@ -12,6 +12,10 @@
 #   shift    scripts/bench/shift-probe.sh (needs out/shift-bundles)
 #   vpush    the same probe of out/vpush-bundles (gemm-compile --vector-push),
 #            timed at VPUSH_M (default 4,16,64,100,256,300,512,1024)
+#   tmastore the same probe of out/tmastore-bundles (gemm-compile
+#            --tma-store), padded checks with ldc = N + 4 (its kernels
+#            need ldc % 4 == 0), timed at TMASTORE_M (default
+#            1024,4096,16384) and on the square shapes
 #   fit1024  FIT_BUCKETS=1024 scripts/bench/sweep-fit.sh run (unpacks
 #            out/fit1024-pack.tar.xz when the sweep dirs are not there)
 #   mc       scripts/bench/sweep-fit.sh run-mc (out/mc-pack.tar.xz likewise)
@@ -23,7 +27,9 @@
 #   gpucheck scripts/gpu-check.sh (every variant; minutes)
 #   pushcost scripts/bench/push-cost.cu built and run (seconds): the
 #            split-K reduction's stores, barrier and sums timed apart
-# Here, beforehand: scripts/compile-bundles.sh, and for shift, fit1024,
+# Here, beforehand: scripts/compile-bundles.sh, and for shift, vpush,
+# tmastore (BUNDLES_DIR=out/tmastore-bundles GEMM_COMPILE_FLAGS=--tma-store
+# scripts/compile-bundles.sh), fit1024,
 # mc and fitv what their scripts say; pack sweep dirs with
 #   tar cJf out/fit1024-pack.tar.xz out/sweep-fit1024-*
 #   tar cJf out/fitv-pack.tar.xz out/sweep-fitv*
@@ -34,14 +40,14 @@ cd "$top" || exit 1
 # Every step is known and has what it needs before the first one runs.
 for arg in "$@"; do
   case ${arg%%=*} in
-    bench | shift | vpush | fit1024 | mc | fitv | gpucheck | pushcost) ;;
+    bench | shift | vpush | tmastore | fit1024 | mc | fitv | gpucheck | pushcost) ;;
     check)
       if [ -z "${CHECK_NK:-}" ] || [ -z "${CHECK_M:-}" ]; then
         echo "error: step check needs CHECK_NK (the changed N x K) and CHECK_M" >&2
         exit 2
       fi ;;
     *)
-      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, fit1024, mc, fitv, gpucheck, pushcost)" >&2
+      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, tmastore, fit1024, mc, fitv, gpucheck, pushcost)" >&2
       exit 2 ;;
   esac
 done
@@ -78,6 +84,10 @@ for arg in "$@"; do
       # Split-K runs from decode (swap_ab, up to 8 ranks) to M = 1024.
       SHIFT_BUNDLES=out/vpush-bundles SHIFT_M=${VPUSH_M:-4,16,64,100,256,300,512,1024} \
         OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
+    tmastore)
+      SHIFT_BUNDLES=out/tmastore-bundles SHIFT_M=${TMASTORE_M:-1024,4096,16384} \
+        SHIFT_LDC_PAD=4 SHIFT_SQUARE=1 OUT=$dir timeout "$secs" \
+        scripts/bench/shift-probe.sh ;;
     fit1024)
       unpack out/fit1024-pack.tar.xz out/sweep-fit1024-777-1024
       FIT_BUCKETS=1024 OUT=$dir timeout "$secs" scripts/bench/sweep-fit.sh run ;;

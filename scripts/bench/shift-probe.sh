@@ -21,6 +21,10 @@
 #   here:  BUNDLES_DIR=out/vpush-bundles GEMM_COMPILE_FLAGS=--vector-push \
 #            scripts/compile-bundles.sh
 #   GPU:   SHIFT_BUNDLES=out/vpush-bundles scripts/bench/shift-probe.sh
+# SHIFT_LDC_PAD sets the padded checks' ldc to N + it (gemm-check
+# --ldc-pad; default N + 6): 4 for bundles built with --tma-store, whose
+# kernels need ldc % 4 == 0. SHIFT_SQUARE=1 also times the square bundle
+# (shapes/square.json as given) the same way.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -31,16 +35,18 @@ check=build-rt/tools/gemm-check/gemm-check
 bench=build-rt/tools/gemm-bench/gemm-bench
 nks=$(python3 -c 'import json;print(",".join(f"{n}x{k}" for n,k in json.load(open("shapes/dsv4.json"))["nk"]))')
 status=0
+pad=()
+[ -n "${SHIFT_LDC_PAD:-}" ] && pad=(--ldc-pad "$SHIFT_LDC_PAD")
 {
   echo "## shifted dsv4, packed and padded"
   $check --bundle "$shift_dir/dsv4" --policy generated --nk "$nks" \
-    --m-list 1,7,50,65,100,129,192,200,300,383,511,1000,1100,3000,4097,8200 --padded || status=1
+    --m-list 1,7,50,65,100,129,192,200,300,383,511,1000,1100,3000,4097,8200 --padded "${pad[@]}" || status=1
   echo "## shifted odd shapes, padded"
   $check --bundle "$shift_dir/odd" --policy generated \
-    --nk 200x4104,200x7168,384x4104,384x7168 --m-list 1,7,13,25,50,129,1000,4097 --padded || status=1
+    --nk 200x4104,200x7168,384x4104,384x7168 --m-list 1,7,13,25,50,129,1000,4097 --padded "${pad[@]}" || status=1
   echo "## shifted square, padded"
   $check --bundle "$shift_dir/square" --policy generated --nk 4096x4096,8192x8192,24576x7168 \
-    --m-list 1025,3001 --padded || status=1
+    --m-list 1025,3001 --padded "${pad[@]}" || status=1
   echo "## batch invariance, shifted dsv4-invariant"
   GEMMRT_TEST_BUNDLE_INVARIANT=$top/$shift_dir/dsv4-invariant \
     build-rt/test/gemmrt-gpu-tests --gtest_filter='*BatchInvariant*' || status=1
@@ -50,22 +56,31 @@ grep -E "^##|passed|failed|FAIL|OK \]|PASSED" "$OUT/check.txt" | tail -20
 ms=${SHIFT_M:-100,192,300,400,700,1100,3000}
 python3 -c 'import json,sys; print(json.dumps({"nk": [[int(v) for v in s.split("x")] for s in sys.argv[2].split(",")], "m": [int(m) for m in sys.argv[1].split(",")]}))' \
   "$ms" "$nks" > "$OUT/shapes.json"
-for round in 1 2; do
-  for b in plain shift; do
-    dir=out/bundles/dsv4
-    [ $b = shift ] && dir=$shift_dir/dsv4
-    backends=generated
-    [ $round = 1 ] && [ $b = plain ] && backends=generated,cublaslt
-    $bench "$OUT/shapes.json" --bundle "$dir" --backends $backends --replays 15 \
-      --json "$OUT/$b-$round.json" > "$OUT/$b-$round.txt" 2>&1 || status=1
+sets=(dsv4)
+[ "${SHIFT_SQUARE:-0}" = 1 ] && sets+=(square)
+for set in "${sets[@]}"; do
+  shapes=$OUT/shapes.json
+  [ "$set" = square ] && shapes=shapes/square.json
+  for round in 1 2; do
+    for b in plain shift; do
+      dir=out/bundles/$set
+      [ $b = shift ] && dir=$shift_dir/$set
+      backends=generated
+      [ $round = 1 ] && [ $b = plain ] && backends=generated,cublaslt
+      $bench "$shapes" --bundle "$dir" --backends $backends --replays 15 \
+        --json "$OUT/$set-$b-$round.json" > "$OUT/$set-$b-$round.txt" 2>&1 || status=1
+    done
   done
 done
-python3 - "$OUT" > "$OUT/summary.txt" <<'PY' || status=1
+python3 - "$OUT" "${sets[@]}" > "$OUT/summary.txt" <<'PY' || status=1
 import json, math, sys
-out = sys.argv[1]
+out, sets = sys.argv[1], sys.argv[2:]
 def load(name):
-    rows = json.load(open(f"{out}/{name}.json"))["rows"]
-    return {(r["M"], r["N"], r["K"]): r for r in rows}
+    rows = {}
+    for s in sets:
+        for r in json.load(open(f"{out}/{s}-{name}.json"))["rows"]:
+            rows[(r["M"], r["N"], r["K"])] = r
+    return rows
 runs = {b: [load(f"{b}-{i}") for i in (1, 2)] for b in ("plain", "shift")}
 print("M N K plain_us shift_us plain/shift cublaslt_us")
 ratios = []

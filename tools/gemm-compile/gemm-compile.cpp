@@ -74,6 +74,12 @@ static cl::opt<bool> vectorPush(
     cl::desc("Split-K cluster_push reductions move four fp32 values per "
              "remote store (16 bytes a lane) instead of one"),
     cl::init(false), cl::cat(category));
+static cl::opt<bool> tmaStore(
+    "tma-store",
+    cl::desc("Split-1 warp_specialized and persistent kernels store their "
+             "tile through shared memory with TMA bulk stores (out then needs "
+             "16-byte alignment and ldc a multiple of 4)"),
+    cl::init(false), cl::cat(category));
 static cl::opt<std::string> tunedConfigs(
     "tuned-configs",
     cl::desc("Measured configurations (JSON, scripts/bench/tuned-configs.py): "
@@ -216,6 +222,7 @@ int main(int argc, char **argv) {
   options.forcedConfig = forcedConfig;
   options.shiftTailTiles = shiftTailTiles;
   options.vectorPush = vectorPush;
+  options.tmaStore = tmaStore;
   options.jobs = jobs;
   if (!noCubin)
     options.ptxas = ptxasPath.empty() ? gemm::findDefaultPtxas()

@@ -38,6 +38,19 @@ def ConvertGemmToKernel : Pass<"gemm-to-kernel", "ModuleOp"> {
     same order (the same bits). The one-wave sweeps of 2026-12-07 put the
     split-K reduction of a 128 x 128 tile at ~3.8 us (fixed cost with
     cluster_push against split 1, docs/perf).
+
+    With `tma-store`, a split-1 warp_specialized or persistent kernel
+    stores its tile through shared memory: each consumer warpgroup writes
+    32-column chunks of its 64 rows into a staging buffer laid out as the
+    box of a third TMA descriptor (out, fp32, 128-byte swizzle, box
+    32 x 64), and one thread issues a bulk tensor store per chunk, two
+    chunks in flight; TMA clips rows past M and columns past N. The kernel
+    then takes that descriptor as argument 2 instead of the out pointer
+    and requires a 16-byte-aligned out with ldc a multiple of 4. Kernels
+    it does not apply to (split-K, k_groups = 2, swap_ab, block_n not a
+    multiple of 32, N not a multiple of 4, or a persistent ring with no
+    room for the 16 KiB of staging per consumer warpgroup) keep the direct
+    stores.
   }];
   let options = [
     Option<"shiftTailTiles", "shift-tail-tiles", "bool", /*default=*/"false",
@@ -45,7 +58,9 @@ def ConvertGemmToKernel : Pass<"gemm-to-kernel", "ModuleOp"> {
            "that no TMA box reaches past x or y">,
     Option<"vectorPush", "vector-push", "bool", /*default=*/"false",
            "Split-K cluster_push: four fp32 per remote store and per load "
-           "of the owner's buffer">
+           "of the owner's buffer">,
+    Option<"tmaStore", "tma-store", "bool", /*default=*/"false",
+           "Split-1 tiles go out through shared memory and TMA bulk stores">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",

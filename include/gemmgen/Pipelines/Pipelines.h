@@ -32,6 +32,11 @@ struct GemmToPTXOptions : public PassPipelineOptions<GemmToPTXOptions> {
       llvm::cl::desc("gemm-to-kernel: split-K cluster_push moves four fp32 "
                      "per remote store"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> tmaStore{
+      *this, "tma-store",
+      llvm::cl::desc("gemm-to-kernel: split-1 tiles go out through shared "
+                     "memory and TMA bulk stores"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> emitBinary{
       *this, "emit-binary",
       llvm::cl::desc("End with gpu-module-to-binary{format=isa} (PTX)"),

@@ -45,6 +45,9 @@ struct BundleOptions {
   /// gemm-to-kernel's vector-push: split-K cluster_push moves four fp32
   /// per remote store.
   bool vectorPush = false;
+  /// gemm-to-kernel's tma-store: split-1 tiles go out through shared
+  /// memory and TMA bulk stores.
+  bool tmaStore = false;
   /// Parallel compile jobs (0: all cores).
   unsigned jobs = 0;
   /// Called with one line per compiled variant (may be null).

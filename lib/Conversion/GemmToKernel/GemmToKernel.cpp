@@ -128,7 +128,7 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   case ScheduleKind::Persistent:
   case ScheduleKind::SwapAB:
     kernel = buildWarpSpecializedKernel(builder, op, kernelName, info,
-                                        {shiftTailTiles, vectorPush});
+                                        {shiftTailTiles, vectorPush, tmaStore});
     break;
   case ScheduleKind::Simt:
     kernel = buildSimtKernel(builder, op, kernelName, info);

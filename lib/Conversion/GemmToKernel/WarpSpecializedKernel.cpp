@@ -21,10 +21,18 @@
 // ... and its ring and barrier phases run on across tiles, so the producer
 // loads the next tile while the consumers store the last one.
 //
+// With tma-store, a split-1 tile goes out through shared memory instead:
+// each consumer warpgroup writes 32-column chunks of its 64 rows into a
+// staging buffer laid out as the out descriptor's 128-byte-swizzled box,
+// and one thread stores each chunk with a TMA bulk store (rows past M and
+// columns past N are clipped by TMA), two chunks in flight.
+//
 // Shared memory: [x ring: stages x block_k/64 chunks of block_m x 64 bf16]
 // [y ring: stages x block_k/64 chunks of block_n x 64 bf16], every chunk a
 // 128-byte-swizzled, 1 KiB-aligned TMA box; with `cluster_push`, then the
-// push buffer (fp32 slices the other split ranks store into).
+// push buffer (fp32 slices the other split ranks store into); with
+// tma-store in the persistent schedule, then the staging buffers (one-tile
+// kernels stage in the ring, free once the main loop is done).
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,6 +55,25 @@ namespace {
 /// Cluster tiles along M per band of the grouped raster: with clusters of
 /// 2 along M and 128-row tiles, 2048 rows of x against a wave of ~8 N tiles.
 constexpr int64_t kRasterGroup = 8;
+/// tma-store: a staged chunk is 64 rows x 32 fp32 columns, one 128-byte
+/// swizzled row each (the widest box 128-byte swizzling allows); each
+/// consumer warpgroup has two, so that one fills while the other drains.
+constexpr int64_t kStoreCols = 32;
+constexpr int64_t kStoreChunkBytes = 64 * kStoreCols * 4;
+constexpr int64_t kStoreBuffers = 2;
+
+int64_t storeStagingBytes(ConfigAttr config) {
+  return config.getBlockM() / 64 * kStoreBuffers * kStoreChunkBytes;
+}
+
+/// Shared memory the staging adds: persistent kernels keep it beside the
+/// ring, which already holds the next tile's loads while a tile is stored.
+int64_t extraStagingBytes(ConfigAttr config) {
+  return config.getSchedule() == ScheduleKind::Persistent
+             ? storeStagingBytes(config)
+             : 0;
+}
+
 /// Builds the kernel body; keeps the shape, the config and the common values
 /// at hand so that each part of the kernel is a short method.
 class WarpSpecializedBuilder {
@@ -55,7 +82,7 @@ public:
                          const WarpSpecializedOptions &options)
       : b(b), ctx(b.getContext()), config(*op.getConfig()), n(op.getN()),
         k(op.getK()), shiftTail(options.shiftTailTiles),
-        vectorPush(options.vectorPush) {
+        vectorPush(options.vectorPush), tmaStore(tmaStoreApplies(op, options)) {
     blockM = config.getBlockM();
     blockN = config.getBlockN();
     blockK = config.getBlockK();
@@ -249,6 +276,11 @@ private:
   void storeTransposed(Value token, Value nOff, Value nOk, Value e0,
                        Value e1);
   void buildEpilogue(Value acc);
+  /// tma-store: the tile through the staging buffers and TMA bulk stores.
+  void buildTmaStoreEpilogue(Value acc, Value cw, Value ltid, Value isLeader);
+  /// The rows from `firstRow` of consumer warpgroup `wg`.
+  void buildTmaStoreRows(Value acc, int64_t wg, Value ltid, Value isLeader,
+                         Value firstRow, int64_t ringBytes);
   void buildClusterReduction(Value acc, Value cw, Value ltid);
   void buildClusterPushReduction(Value acc, Value cw, Value ltid);
   /// Whether warp ltid / 32 of consumer warpgroup cw holds any row below M:
@@ -266,6 +298,9 @@ private:
   bool shiftTail;
   // cluster_push moves four values per remote store (vector-push).
   bool vectorPush;
+  // The tile goes out by TMA stores; kernel argument 2 is out's descriptor
+  // (tmaStoreApplies).
+  bool tmaStore;
   // swap_ab: y is wgmma's A operand and x its B (out^T = y * x^T).
   bool swap = false;
   // The accumulator fragment's rows (on wgmma's 64-row side) and its n:
@@ -283,7 +318,8 @@ private:
   int64_t clusterM, clusterN, yRows, xRows, writers;
   gpu::AddressSpaceAttr workgroup;
 
-  // Values shared by the parts of the kernel.
+  // Values shared by the parts of the kernel (outPtr: out's descriptor
+  // with tma-store).
   Value descX, descY, outPtr, mArg, ldcArg;
   Value smem, pad, alignedBase, full, empty, m0, n0, isThread0;
   // This CTA's share of the K tiles (all of them without split-K).
@@ -619,6 +655,11 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
     forEachTile([&](Value base) {
       buildConsumerTile(base, consumer, ltid, isLeader, rowsOff, 0);
     });
+    // The staging must outlive the bulk stores' reads of it.
+    if (tmaStore)
+      buildIf(isLeader, [&] {
+        NVVM::CpAsyncBulkWaitGroupOp::create(b, 0, b.getUnitAttr());
+      });
     return;
   }
   // k-groups (block_m = 64, one warpgroup per group): warpgroup g takes the
@@ -754,6 +795,8 @@ void WarpSpecializedBuilder::buildConsumerTile(Value base, Value cw, Value ltid,
     if (!acc)
       return;
   }
+  if (tmaStore)
+    return buildTmaStoreEpilogue(acc, cw, ltid, isLeader);
   buildFragmentPositions(cw, ltid);
   if (splitK == 1)
     buildEpilogue(acc);
@@ -991,6 +1034,135 @@ void WarpSpecializedBuilder::buildEpilogue(Value acc) {
   for (int64_t p = 0; p < fragN / 4; ++p)
     storePair(p, LLVM::ExtractValueOp::create(b, acc, 2 * p),
               LLVM::ExtractValueOp::create(b, acc, 2 * p + 1));
+}
+
+void WarpSpecializedBuilder::buildTmaStoreEpilogue(Value acc, Value cw,
+                                                   Value ltid, Value isLeader) {
+  // One-tile kernels stage in the ring. With two consumer warpgroups the
+  // other may still read its last slots: all consumers meet first (outside
+  // the branch below, which is per warpgroup).
+  int64_t ringBytes = stages * (blockM + blockN) * blockK * 2;
+  assert((persistent || ringBytes >= storeStagingBytes(config)) &&
+         "a one-tile kernel's ring holds the staging buffers");
+  if (!persistent && rowGroups > 1)
+    namedBarrier(1, rowGroups * 128);
+  // Each warpgroup is built apart with its warpgroup index known, so that
+  // its barrier id is a constant (3 or 4): with an id in a register ptxas
+  // reserves all 16 barriers of the CTA.
+  auto forWarpgroup = [&](int64_t wg) {
+    Value cw = cIdx(wg);
+    Value m = arith::IndexCastOp::create(b, b.getIndexType(), mArg);
+    Value firstRow =
+        arith::AddIOp::create(b, m0, arith::MulIOp::create(b, cw, cIdx(64)));
+    // A warpgroup whose 64 rows all lie past M has nothing to store.
+    Value live =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, firstRow, m);
+    buildIf(live, [&] {
+      buildTmaStoreRows(acc, wg, ltid, isLeader, firstRow, ringBytes);
+    });
+  };
+  if (rowGroups == 1)
+    return forWarpgroup(0);
+  auto split = scf::IfOp::create(
+      b, arith::CmpIOp::create(b, arith::CmpIPredicate::eq, cw, cIdx(0)),
+      /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  for (int64_t wg = 0; wg < rowGroups; ++wg) {
+    b.setInsertionPointToStart(wg == 0 ? split.thenBlock() : split.elseBlock());
+    forWarpgroup(wg);
+  }
+}
+
+void WarpSpecializedBuilder::buildTmaStoreRows(Value acc, int64_t wg,
+                                               Value ltid, Value isLeader,
+                                               Value firstRow,
+                                               int64_t ringBytes) {
+  Value staging = LLVM::GEPOp::create(
+      b, LLVM::LLVMPointerType::get(ctx, 3), b.getI8Type(), ringPtr(),
+      ValueRange{cI64((persistent ? ringBytes : 0) +
+                      wg * kStoreBuffers * kStoreChunkBytes)});
+  // Barriers 3 and 4: one per consumer warpgroup. The id is written into
+  // the instruction: as an operand, LLVM merges the two warpgroups' copies
+  // of this code and passes it in a register, and ptxas then reserves all
+  // 16 barriers of the CTA.
+  std::string barrierAsm = "bar.sync " + std::to_string(3 + wg) + ", 128;";
+  auto warpgroupBarrier = [&] {
+    LLVM::InlineAsmOp::create(b, TypeRange(), ValueRange(), barrierAsm,
+                              "~{memory}", /*has_side_effects=*/true,
+                              /*is_align_stack=*/false,
+                              LLVM::tailcallkind::TailCallKind::None,
+                              LLVM::AsmDialectAttr(), ArrayAttr());
+  };
+  // Register pair p of lane l in warp w is row w*16 + l/4 + 8*(p%2),
+  // columns (p/2)*8 + (l%4)*2 + {0, 1} (buildFragmentPositions). In a
+  // chunk's 128-byte row, 16-byte unit u sits at u ^ (row % 8) (128-byte
+  // swizzle; row % 8 = l/4 for both halves): a warp's 8-byte stores of
+  // one pair then fill every bank twice, no conflicts beyond that.
+  Value warp = arith::DivUIOp::create(b, ltid, cIdx(32));
+  Value lane = arith::RemUIOp::create(b, ltid, cIdx(32));
+  Value quad = arith::DivUIOp::create(b, lane, cIdx(4));
+  Value rowBytes = arith::MulIOp::create(
+      b,
+      arith::AddIOp::create(b, arith::MulIOp::create(b, warp, cIdx(16)), quad),
+      cIdx(128));
+  Value half = arith::DivUIOp::create(
+      b, arith::RemUIOp::create(b, lane, cIdx(4)), cIdx(2));
+  Value within = arith::MulIOp::create(
+      b, arith::RemUIOp::create(b, lane, cIdx(2)), cIdx(8));
+  // Byte offset of pair p inside a chunk, for the four column groups
+  // (p/2) % 4 and the two row halves p % 2.
+  Value pairBytes[4][2];
+  for (int64_t g = 0; g < 4; ++g) {
+    Value unit = arith::XOrIOp::create(
+        b, arith::AddIOp::create(b, cIdx(2 * g), half), quad);
+    Value off =
+        arith::AddIOp::create(b, arith::AddIOp::create(b, rowBytes, within),
+                              arith::MulIOp::create(b, unit, cIdx(16)));
+    pairBytes[g][0] = off;
+    pairBytes[g][1] = arith::AddIOp::create(b, off, cIdx(8 * 128));
+  }
+  Value row32 = arith::IndexCastOp::create(b, b.getI32Type(), firstRow);
+  auto vec2 = VectorType::get({2}, b.getF32Type());
+  for (int64_t q = 0; q < blockN / kStoreCols; ++q) {
+    int64_t buffer = q % kStoreBuffers;
+    // The buffer is free once the store that last used it has read it:
+    // at most one group (the other buffer's) may still be reading, or
+    // none at a tile's first chunk (the last tile's stores, persistent).
+    buildIf(isLeader, [&] {
+      NVVM::CpAsyncBulkWaitGroupOp::create(b, q == 0 ? 0 : 1, b.getUnitAttr());
+    });
+    warpgroupBarrier();
+    for (int64_t p = q * 8; p < q * 8 + 8; ++p) {
+      Value off = arith::AddIOp::create(b, pairBytes[(p / 2) % 4][p % 2],
+                                        cIdx(buffer * kStoreChunkBytes));
+      Value ptr = LLVM::GEPOp::create(
+          b, LLVM::LLVMPointerType::get(ctx, 3), b.getI8Type(), staging,
+          ValueRange{arith::IndexCastOp::create(b, b.getI64Type(), off)});
+      Value v = vector::FromElementsOp::create(
+          b, vec2,
+          ValueRange{LLVM::ExtractValueOp::create(b, acc, 2 * p),
+                     LLVM::ExtractValueOp::create(b, acc, 2 * p + 1)});
+      LLVM::StoreOp::create(b, v, ptr, /*alignment=*/8);
+    }
+    // Each thread's writes become visible to the TMA unit (the async
+    // proxy) before the barrier that lets the leader issue the store.
+    NVVM::FenceProxyOp::create(
+        b, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+    warpgroupBarrier();
+    buildIf(isLeader, [&] {
+      Value src = LLVM::GEPOp::create(
+          b, LLVM::LLVMPointerType::get(ctx, 3), b.getI8Type(), staging,
+          ValueRange{cI64(buffer * kStoreChunkBytes)});
+      Value col32 = arith::IndexCastOp::create(
+          b, b.getI32Type(),
+          arith::AddIOp::create(b, n0, cIdx(q * kStoreCols)));
+      NVVM::CpAsyncBulkTensorSharedCTAToGlobalOp::create(
+          b, outPtr, src, ValueRange{col32, row32}, Value(),
+          NVVM::TMAStoreMode::TILE, Value());
+      NVVM::CpAsyncBulkCommitGroupOp::create(b);
+    });
+  }
 }
 
 void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
@@ -1243,6 +1415,25 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   });
 }
 
+bool mlir::gemm::tmaStoreApplies(LinearBf16Fp32Op op,
+                                 const WarpSpecializedOptions &options) {
+  ConfigAttr config = *op.getConfig();
+  ScheduleKind schedule = config.getSchedule();
+  if (!options.tmaStore ||
+      (schedule != ScheduleKind::WarpSpecialized &&
+       schedule != ScheduleKind::Persistent) ||
+      config.getSplitK() != 1 || config.getKGroups() != 1 ||
+      config.getBlockN() % kStoreCols != 0 || op.getN() % 4 != 0)
+    return false;
+  int64_t total =
+      ConfigAttr::getTotalSharedMemoryBytes(
+          config.getBlockM(), config.getBlockN(), config.getBlockK(),
+          config.getStages(), config.getSplitK(), config.getReduction(),
+          config.getKGroups(), schedule) +
+      extraStagingBytes(config);
+  return total <= ConfigAttr::kMaxSharedMemoryBytes;
+}
+
 FailureOr<gpu::GPUFuncOp> mlir::gemm::buildWarpSpecializedKernel(
     OpBuilder &builder, LinearBf16Fp32Op op, StringRef kernelName,
     NamedAttrList &info, const WarpSpecializedOptions &options) {
@@ -1257,7 +1448,10 @@ FailureOr<gpu::GPUFuncOp> mlir::gemm::buildWarpSpecializedKernel(
   int32_t threads = config.getBlockThreads();
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({threads, 1, 1}));
   func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
-  func->setAttr(kTmaDescArgsAttrName, b.getDenseI32ArrayAttr({0, 1}));
+  bool tmaStore = tmaStoreApplies(op, options);
+  func->setAttr(kTmaDescArgsAttrName, tmaStore
+                                          ? b.getDenseI32ArrayAttr({0, 1, 2})
+                                          : b.getDenseI32ArrayAttr({0, 1}));
 
   WarpSpecializedBuilder(b, op, options).build(func);
 
@@ -1287,16 +1481,19 @@ FailureOr<gpu::GPUFuncOp> mlir::gemm::buildWarpSpecializedKernel(
               b.getI64ArrayAttr({config.getClusterN(), config.getClusterM(),
                                  config.getSplitK()}));
   info.append("dynamic_smem_bytes",
-              b.getI64IntegerAttr(config.getSharedMemoryBytes()));
+              b.getI64IntegerAttr(config.getSharedMemoryBytes() +
+                                  (tmaStore ? extraStagingBytes(config) : 0)));
   info.append("programmatic_launch", b.getBoolAttr(true));
   info.append(
       "params",
-      b.getArrayAttr({param("tma_desc", "tensor", "x",
-                            {64, config.getBlockM() / config.getClusterN()}),
-                      param("tma_desc", "tensor", "y",
-                            {64, config.getBlockN() / config.getClusterM()}),
-                      param("ptr", "tensor", "out"), param("i32", "value", "m"),
-                      param("i64", "value", "ldc")}));
+      b.getArrayAttr(
+          {param("tma_desc", "tensor", "x",
+                 {64, config.getBlockM() / config.getClusterN()}),
+           param("tma_desc", "tensor", "y",
+                 {64, config.getBlockN() / config.getClusterM()}),
+           tmaStore ? param("tma_desc", "tensor", "out", {kStoreCols, 64})
+                    : param("ptr", "tensor", "out"),
+           param("i32", "value", "m"), param("i64", "value", "ldc")}));
   NamedAttrList requires;
   requires.append("k_multiple", b.getI64IntegerAttr(8));
   requires.append("x_align_bytes", b.getI64IntegerAttr(16));
@@ -1305,8 +1502,13 @@ FailureOr<gpu::GPUFuncOp> mlir::gemm::buildWarpSpecializedKernel(
   // stores single elements.
   bool pairStores =
       op.getN() % 2 == 0 && config.getSchedule() != ScheduleKind::SwapAB;
-  requires.append("out_align_bytes", b.getI64IntegerAttr(pairStores ? 8 : 4));
-  requires.append("ldc_multiple", b.getI64IntegerAttr(pairStores ? 2 : 1));
+  // A TMA store needs a 16-byte-aligned base and row stride.
+  requires.append("out_align_bytes", b.getI64IntegerAttr(tmaStore     ? 16
+                                                         : pairStores ? 8
+                                                                      : 4));
+  requires.append("ldc_multiple", b.getI64IntegerAttr(tmaStore     ? 4
+                                                      : pairStores ? 2
+                                                                   : 1));
   info.append("requires", requires.getDictionary(ctx));
   return func;
 }

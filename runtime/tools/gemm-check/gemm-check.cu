@@ -5,11 +5,15 @@
 // poisoned first, and compares against an fp64 reference computed on the
 // GPU: the relative Frobenius error must be <= the tolerance, every element
 // of out must be written, nothing past column N of a padded row may change,
-// and the same call again must give the same bits. Prints one line per case and exits non-zero on any failure.
+// and the same call again must give the same bits. Prints one line per case and
+// exits non-zero on any failure.
 //
 //   gemm-check --bundle DIR [--bundle DIR2] --policy generated \
 //              --cases 1x384x7168,7x200x4104 [--padded] [--csv FILE]
-//   gemm-check --bundle DIR --all-variants --m-list 1,7,129,1000,4097
+//
+// Padded rows are lda = K + 8, ldb = K + 16 and ldc = N + 6 (8-byte but
+// not 16-byte aligned out rows); --ldc-pad P sets ldc = N + P instead,
+// e.g. 4 for kernels that store out with TMA (ldc a multiple of 4).
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,6 +55,7 @@ using gemmrt_tools::referenceF64;
 struct Case {
   int64_t m, n, k;
   bool padded;
+  int64_t ldcPad = 6; // ldc = N + ldcPad when padded
 };
 
 struct Result {
@@ -63,7 +68,7 @@ struct Result {
 Result runCase(gemmrt_runtime *rt, const Case &c, uint64_t seed, double tol) {
   Result r;
   int64_t lda = c.k + (c.padded ? 8 : 0), ldb = c.k + (c.padded ? 16 : 0);
-  int64_t ldc = c.n + (c.padded ? 6 : 0);
+  int64_t ldc = c.n + (c.padded ? c.ldcPad : 0);
   char buf[512];
   gemmrt_describe_choice(rt, c.m, c.n, c.k, buf, sizeof(buf));
   r.choice = buf;
@@ -159,8 +164,8 @@ void usage() {
                "usage: gemm-check --bundle DIR [--bundle DIR ...] [--policy "
                "generated|cublaslt|reference|auto]\n"
                "                  (--cases MxNxK,... | --nk NxK,... --m-list "
-               "M,...) [--padded | --padded-only] [--tol 2e-5] [--seed S]\n"
-               "                  [--csv FILE]\n");
+               "M,...) [--padded | --padded-only] [--ldc-pad 6] [--tol 2e-5]\n"
+               "                  [--seed S] [--csv FILE]\n");
 }
 } // namespace
 
@@ -171,6 +176,7 @@ int main(int argc, char **argv) {
   std::vector<std::pair<int64_t, int64_t>> nk;
   std::vector<int64_t> mList;
   bool padded = false, paddedOnly = false;
+  int64_t ldcPad = 6;
   double tol = 2e-5;
   uint64_t seed = 20261127;
   for (int i = 1; i < argc; ++i) {
@@ -214,7 +220,19 @@ int main(int argc, char **argv) {
       padded = true;
     else if (a == "--padded-only")
       paddedOnly = true;
-    else if (a == "--tol")
+    else if (a == "--ldc-pad") {
+      std::string v = next();
+      char *end = nullptr;
+      long long p = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || p < 1 || p > 1024) {
+        std::fprintf(stderr,
+                     "error: --ldc-pad %s is not an integer in "
+                     "[1, 1024]\n",
+                     v.c_str());
+        return 2;
+      }
+      ldcPad = p;
+    } else if (a == "--tol")
       tol = std::atof(next().c_str());
     else if (a == "--seed")
       seed = std::strtoull(next().c_str(), nullptr, 10);
@@ -236,6 +254,8 @@ int main(int argc, char **argv) {
   if (paddedOnly)
     for (Case &c : cases)
       c.padded = true;
+  for (Case &c : cases)
+    c.ldcPad = ldcPad;
   if (cases.empty()) {
     usage();
     return 2;
@@ -290,8 +310,8 @@ int main(int argc, char **argv) {
     }
     if (csv.is_open())
       csv << policyName << "," << c.m << "," << c.n << "," << c.k << ","
-          << c.k + (c.padded ? 8 : 0) << "," << c.k + (c.padded ? 16 : 0)
-          << "," << c.n + (c.padded ? 6 : 0) << ",\"" << r.choice << "\","
+          << c.k + (c.padded ? 8 : 0) << "," << c.k + (c.padded ? 16 : 0) << ","
+          << c.n + (c.padded ? c.ldcPad : 0) << ",\"" << r.choice << "\","
           << r.relErr << "," << r.unwritten << "," << r.clobbered << ","
           << r.changed << "," << (r.pass ? "PASS" : "FAIL") << "\n";
     (r.pass ? passes : failures)++;
