@@ -11,7 +11,8 @@
 #   bench    PEERS=cublas scripts/gpu-bench.sh --tune (BENCH_PEERS to change)
 #   shift    scripts/bench/shift-probe.sh (needs out/shift-bundles)
 #   vpush    the same probe of out/vpush-bundles (gemm-compile --vector-push),
-#            timed at VPUSH_M (default 4,16,64,100,256,300,512,1024)
+#            timed at VPUSH_M (default 4,16,64,100,256,300,512,1024,1500,5000:
+#            1500 and 5000 for the pull-form prefill kernels)
 #   tmastore the same probe of out/tmastore-bundles (gemm-compile
 #            --tma-store), padded checks with ldc = N + 4 (its kernels
 #            need ldc % 4 == 0), timed at TMASTORE_M (default
@@ -82,7 +83,7 @@ for arg in "$@"; do
       OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
     vpush)
       # Split-K runs from decode (swap_ab, up to 8 ranks) to M = 1024.
-      SHIFT_BUNDLES=out/vpush-bundles SHIFT_M=${VPUSH_M:-4,16,64,100,256,300,512,1024} \
+      SHIFT_BUNDLES=out/vpush-bundles SHIFT_M=${VPUSH_M:-4,16,64,100,256,300,512,1024,1500,5000} \
         OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
     tmastore)
       SHIFT_BUNDLES=out/tmastore-bundles SHIFT_M=${TMASTORE_M:-1024,4096,16384} \

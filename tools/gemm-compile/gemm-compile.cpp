@@ -71,8 +71,9 @@ static cl::opt<bool> shiftTailTiles(
     cl::init(false), cl::cat(category));
 static cl::opt<bool> vectorPush(
     "vector-push",
-    cl::desc("Split-K cluster_push reductions move four fp32 values per "
-             "remote store (16 bytes a lane) instead of one"),
+    cl::desc("Split-K reductions move four fp32 values per remote store "
+             "(cluster_push) or remote load (cluster), 16 bytes a lane, "
+             "instead of one"),
     cl::init(false), cl::cat(category));
 static cl::opt<bool> tmaStore(
     "tma-store",

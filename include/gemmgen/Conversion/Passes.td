@@ -37,7 +37,11 @@ def ConvertGemmToKernel : Pass<"gemm-to-kernel", "ModuleOp"> {
     values per load: a quarter of the remote stores, the same sums in the
     same order (the same bits). The one-wave sweeps of 2026-12-07 put the
     split-K reduction of a 128 x 128 tile at ~3.8 us (fixed cost with
-    cluster_push against split 1, docs/perf).
+    cluster_push against split 1, docs/perf). The pull form (`cluster`)
+    then parks its partial by owner in the same layout (16-byte local
+    stores) and the owners read it four values per remote load
+    (`ld.shared::cluster.v4`), where the layout fits in the space the
+    config reserves for the parked tile.
 
     With `tma-store`, a split-1 warp_specialized or persistent kernel
     stores its tile through shared memory: each consumer warpgroup writes
@@ -57,8 +61,8 @@ def ConvertGemmToKernel : Pass<"gemm-to-kernel", "ModuleOp"> {
            "Start the last M and N tiles at M - block_m and N - block_n so "
            "that no TMA box reaches past x or y">,
     Option<"vectorPush", "vector-push", "bool", /*default=*/"false",
-           "Split-K cluster_push: four fp32 per remote store and per load "
-           "of the owner's buffer">,
+           "Split-K: four fp32 per remote store (cluster_push) or remote "
+           "load (cluster)">,
     Option<"tmaStore", "tma-store", "bool", /*default=*/"false",
            "Split-1 tiles go out through shared memory and TMA bulk stores">
   ];

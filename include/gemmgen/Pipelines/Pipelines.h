@@ -29,8 +29,8 @@ struct GemmToPTXOptions : public PassPipelineOptions<GemmToPTXOptions> {
       llvm::cl::init(false)};
   PassOptions::Option<bool> vectorPush{
       *this, "vector-push",
-      llvm::cl::desc("gemm-to-kernel: split-K cluster_push moves four fp32 "
-                     "per remote store"),
+      llvm::cl::desc("gemm-to-kernel: split-K reductions move four fp32 per "
+                     "remote store (cluster_push) or load (cluster)"),
       llvm::cl::init(false)};
   PassOptions::Option<bool> tmaStore{
       *this, "tma-store",

@@ -42,8 +42,8 @@ struct BundleOptions {
   /// gemm-to-kernel's shift-tail-tiles: the last M and N tiles start at
   /// M - block_m and N - block_n, so that no TMA box reaches past x or y.
   bool shiftTailTiles = false;
-  /// gemm-to-kernel's vector-push: split-K cluster_push moves four fp32
-  /// per remote store.
+  /// gemm-to-kernel's vector-push: split-K reductions move four fp32 per
+  /// remote store (cluster_push) or load (cluster).
   bool vectorPush = false;
   /// gemm-to-kernel's tma-store: split-1 tiles go out through shared
   /// memory and TMA bulk stores.

@@ -282,7 +282,28 @@ private:
   void buildTmaStoreRows(Value acc, int64_t wg, Value ltid, Value isLeader,
                          Value firstRow, int64_t ringBytes);
   void buildClusterReduction(Value acc, Value cw, Value ltid);
+  /// vector-push: the pull form with four values per remote load (the
+  /// partial parked in the push buffer's layout, in the ring).
+  void buildVectorClusterReduction(Value acc, Value cw, Value ltid);
   void buildClusterPushReduction(Value acc, Value cw, Value ltid);
+  /// The vector layout of split-K slices (vector-push): section s holds, for
+  /// owner s, owned pairs j of every thread; pairs j = 2g, 2g + 1 of thread
+  /// t are four words at g * 4 * threads + t * 4 (a warp's 16-byte accesses
+  /// consecutive), an odd last pair two words at (perOwner - 1) * 2 *
+  /// threads + t * 2. Returns word (s, j, e) from `base`.
+  Value vectorSliceWord(Value base, Value section, int64_t j, int64_t e,
+                        Value thread64);
+  /// Pairs per owner: ceil(pairs / split_k), pairs = fragN / 4.
+  int64_t pairsPerOwner() const { return (fragN / 4 + splitK - 1) / splitK; }
+  /// Values one vector access moves at owned pair j (even): 4 (j and
+  /// j + 1), or 2 for an odd last pair.
+  int64_t vectorWidth(int64_t j) const {
+    return j + 1 < pairsPerOwner() ? 4 : 2;
+  }
+  /// The owned pairs j, j + 1, ... that one vector access covers: the
+  /// values of this rank's accumulator for owner `r` (pairs past the tile,
+  /// where pairs % split_k != 0, are left out).
+  SmallVector<Value> ownedValues(Value acc, int64_t r, int64_t j);
   /// Whether warp ltid / 32 of consumer warpgroup cw holds any row below M:
   /// a warp of the m64nN fragment holds 16 rows, so at small M most warps
   /// of a tile have nothing to reduce or store (uniform in the warp).
@@ -296,7 +317,8 @@ private:
   int64_t n, k, blockM, blockN, blockK, stages, consumers, chunks, kTiles;
   // The last tiles start at M - block_m and N - block_n (shiftTailTile).
   bool shiftTail;
-  // cluster_push moves four values per remote store (vector-push).
+  // Split-K moves four values per remote store (cluster_push) or remote
+  // load (cluster) (vector-push).
   bool vectorPush;
   // The tile goes out by TMA stores; kernel argument 2 is out's descriptor
   // (tmaStoreApplies).
@@ -1172,6 +1194,13 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   // the register pairs p with p % split_k == r, the partials of ranks
   // 0, 1, ..., split_k - 1 in that order (a fixed order: the result is
   // the same bits on every run) and stores them.
+  // vector-push parks by owner where that layout (whole slices per owner)
+  // fits in the space the config reserves for the parked tile.
+  int64_t reserved =
+      std::max(stages * (blockM + blockN) * blockK * 2, 4 * blockM * blockN);
+  if (vectorPush &&
+      splitK * pairsPerOwner() * 2 * rowGroups * 128 * 4 <= reserved)
+    return buildVectorClusterReduction(acc, cw, ltid);
   Type f32 = b.getF32Type();
   // With k-groups only group 0 is left here (it holds the CTA's sum).
   int64_t consumerThreads = rowGroups * 128;
@@ -1257,6 +1286,125 @@ void WarpSpecializedBuilder::buildClusterReduction(Value acc, Value cw,
   NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
 }
 
+Value WarpSpecializedBuilder::vectorSliceWord(Value base, Value section,
+                                              int64_t j, int64_t e,
+                                              Value thread64) {
+  int64_t threads = rowGroups * 128;
+  int64_t perOwner = pairsPerOwner();
+  int64_t within;
+  Value lane;
+  if (vectorWidth(j - j % 2) == 4) {
+    within = (j / 2) * 4 * threads + (j % 2) * 2 + e;
+    lane = arith::MulIOp::create(b, thread64, cI64(4));
+  } else {
+    within = (perOwner - 1) * 2 * threads + e;
+    lane = arith::MulIOp::create(b, thread64, cI64(2));
+  }
+  Value section64 = arith::IndexCastOp::create(b, b.getI64Type(), section);
+  Value index = arith::AddIOp::create(
+      b,
+      arith::AddIOp::create(
+          b, arith::MulIOp::create(b, section64, cI64(2 * perOwner * threads)),
+          cI64(within)),
+      lane);
+  return scratchWord(base, index);
+}
+
+SmallVector<Value> WarpSpecializedBuilder::ownedValues(Value acc, int64_t r,
+                                                       int64_t j) {
+  SmallVector<Value> values;
+  for (int64_t jj = j; jj < j + vectorWidth(j) / 2; ++jj) {
+    int64_t p = r + jj * splitK;
+    if (p >= fragN / 4)
+      break;
+    values.push_back(LLVM::ExtractValueOp::create(b, acc, 2 * p));
+    values.push_back(LLVM::ExtractValueOp::create(b, acc, 2 * p + 1));
+  }
+  return values;
+}
+
+void WarpSpecializedBuilder::buildVectorClusterReduction(Value acc, Value cw,
+                                                         Value ltid) {
+  // The pull form's sums, in the same order (the same bits), with a
+  // quarter of the remote loads: each rank parks its partial in its ring
+  // by owner (vectorSliceWord's layout, 16-byte local stores), and owner r
+  // reads its section of every rank with 16-byte remote loads.
+  Type f32 = b.getF32Type();
+  int64_t threads = rowGroups * 128;
+  int64_t perOwner = pairsPerOwner();
+  auto clusterPtr = LLVM::LLVMPointerType::get(ctx, 7);
+  Value thread =
+      arith::AddIOp::create(b, arith::MulIOp::create(b, cw, cIdx(128)), ltid);
+  Value thread64 = arith::IndexCastOp::create(b, b.getI64Type(), thread);
+  Value basePtr = ringPtr();
+  // All consumers are past their main loops: the ring is free.
+  namedBarrier(1, threads);
+  Value live = warpHasRows(cw, ltid);
+  auto vectorOf = [&](ArrayRef<Value> values) {
+    auto vecType = VectorType::get({int64_t(values.size())}, f32);
+    Value vec = LLVM::UndefOp::create(b, vecType);
+    for (auto [i, v] : llvm::enumerate(values))
+      vec = LLVM::InsertElementOp::create(
+          b, vec, v, arith::ConstantIntOp::create(b, i, 32));
+    return vec;
+  };
+  buildIf(live, [&] {
+    for (int64_t r = 0; r < splitK; ++r) {
+      for (int64_t j = 0; j < perOwner; j += vectorWidth(j) / 2) {
+        SmallVector<Value> values = ownedValues(acc, r, j);
+        if (values.empty())
+          continue;
+        LLVM::StoreOp::create(b, vectorOf(values),
+                              vectorSliceWord(basePtr, cIdx(r), j, 0, thread64),
+                              /*alignment=*/4 * int64_t(values.size()));
+      }
+    }
+  });
+  // Release the partials to the cluster, acquire everyone else's.
+  NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
+  NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
+  SmallVector<Value> ranks;
+  for (int64_t r = 0; r < splitK; ++r)
+    ranks.push_back(splitPeerRank(r));
+  buildIf(live, [&] {
+    // Every load is issued before any sum or store (remote loads are
+    // slow), as in the scalar form.
+    SmallVector<SmallVector<Value>> parts;
+    for (int64_t j = 0; j < perOwner; j += vectorWidth(j) / 2) {
+      auto vecType = VectorType::get({vectorWidth(j)}, f32);
+      Value local = vectorSliceWord(basePtr, splitRank, j, 0, thread64);
+      SmallVector<Value> &byRank = parts.emplace_back();
+      for (int64_t r = 0; r < splitK; ++r)
+        byRank.push_back(LLVM::LoadOp::create(
+            b, vecType, NVVM::MapaOp::create(b, clusterPtr, local, ranks[r]),
+            /*alignment=*/4 * vectorWidth(j)));
+    }
+    int64_t g = 0;
+    for (int64_t j = 0; j < perOwner; j += vectorWidth(j) / 2, ++g) {
+      int64_t count = vectorWidth(j);
+      SmallVector<Value> sums(count);
+      for (int64_t r = 0; r < splitK; ++r)
+        for (int64_t i = 0; i < count; ++i) {
+          Value part = LLVM::ExtractElementOp::create(
+              b, parts[g][r], arith::ConstantIntOp::create(b, i, 32));
+          sums[i] =
+              r ? arith::AddFOp::create(b, sums[i], part).getResult() : part;
+        }
+      // A pair past the tile (pairs % split_k != 0) was parked as nothing
+      // and is not stored.
+      for (int64_t jj = j; jj < j + count / 2; ++jj) {
+        Value p = arith::AddIOp::create(b, splitRank, cIdx(jj * splitK));
+        Value valid = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, p,
+                                            cIdx(fragN / 4));
+        storePairAt(p, sums[2 * (jj - j)], sums[2 * (jj - j) + 1], valid);
+      }
+    }
+  });
+  // Keep this CTA's shared memory alive until every rank has read it.
+  NVVM::ClusterArriveOp::create(b, b.getUnitAttr());
+  NVVM::ClusterWaitOp::create(b, b.getUnitAttr());
+}
+
 void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
                                                        Value ltid) {
   // Split-K by remote stores: owner r sums the register pairs
@@ -1291,31 +1439,19 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   // Values per access at owned pair j: 4 (j and j + 1) or 2 with
   // vector-push, else 1.
   auto width = [&](int64_t j) -> int64_t {
-    if (!vectorPush)
-      return 1;
-    return j + 1 < perOwner ? 4 : 2;
+    return vectorPush ? vectorWidth(j) : 1;
   };
   // Word of (rank s, owned pair j, element e) of this thread.
   auto word = [&](Value rank, int64_t j, int64_t e) {
+    if (vectorPush)
+      return vectorSliceWord(bufferBase, rank, j, e, thread64);
     Value rank64 = arith::IndexCastOp::create(b, b.getI64Type(), rank);
-    int64_t within;
-    Value lane;
-    if (!vectorPush) {
-      within = (2 * j + e) * threads;
-      lane = thread64;
-    } else if (width(j - j % 2) == 4) {
-      within = (j / 2) * 4 * threads + (j % 2) * 2 + e;
-      lane = arith::MulIOp::create(b, thread64, cI64(4));
-    } else {
-      within = (perOwner - 1) * 2 * threads + e;
-      lane = arith::MulIOp::create(b, thread64, cI64(2));
-    }
     Value index = arith::AddIOp::create(
         b,
         arith::AddIOp::create(
             b, arith::MulIOp::create(b, rank64, cI64(2 * perOwner * threads)),
-            cI64(within)),
-        lane);
+            cI64((2 * j + e) * threads)),
+        thread64);
     return scratchWord(bufferBase, index);
   };
   // The pairs an access covers, from j: one with a single value per
@@ -1343,15 +1479,7 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
           continue;
         }
         // The values this rank owes owner r from pairs j, j + 1, ...
-        // (pairs past the tile, where pairs % split_k != 0, are not sent).
-        SmallVector<Value> values;
-        for (int64_t jj = j; jj < j + step(j); ++jj) {
-          int64_t p = r + jj * splitK;
-          if (p >= pairs)
-            break;
-          values.push_back(LLVM::ExtractValueOp::create(b, acc, 2 * p));
-          values.push_back(LLVM::ExtractValueOp::create(b, acc, 2 * p + 1));
-        }
+        SmallVector<Value> values = ownedValues(acc, r, j);
         if (values.empty())
           continue;
         auto vecType = VectorType::get({int64_t(values.size())}, f32);

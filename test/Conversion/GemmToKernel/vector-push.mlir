@@ -48,3 +48,41 @@ func.func @odd(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 3, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>}
   return
 }
+
+// -----
+
+// The pull form (`cluster`) at split 3: each rank parks its partial in its
+// ring by owner (the same sections as above, local 16-byte stores: owners
+// 0 and 1 get five groups of four and one of two, owner 2 five of four),
+// and after the cluster barrier the owner reads its section of every rank
+// four values per remote load (15 of four, 3 of two), all before any sum.
+// CHECK-LABEL: gpu.func @gemm_pull
+// CHECK-NOT: !llvm.ptr<7>
+// CHECK: nvvm.barrier id = %c1_i32 number_of_threads = %c128_i32
+// CHECK-COUNT-5: llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<3>
+// CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<3>
+// CHECK-COUNT-5: llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<3>
+// CHECK: llvm.store %{{.*}}, %{{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<3>
+// CHECK-COUNT-5: llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<3>
+// CHECK-NOT: llvm.store {{.*}} !llvm.ptr<3>
+// CHECK: nvvm.cluster.arrive
+// CHECK: nvvm.cluster.wait
+// CHECK-COUNT-15: llvm.load %{{.*}} {alignment = 16 : i64} : !llvm.ptr<7> -> vector<4xf32>
+// CHECK-COUNT-3: llvm.load %{{.*}} {alignment = 8 : i64} : !llvm.ptr<7> -> vector<2xf32>
+// CHECK-NOT: llvm.load
+// CHECK: arith.addf
+// CHECK: nvvm.cluster.arrive
+// CHECK: nvvm.cluster.wait
+// CHECK: gpu.return
+// Without the option: the partial parked one fp32 at a time, 11 pairs x 2
+// values x 3 ranks of 4-byte remote loads.
+// OFF-LABEL: gpu.func @gemm_pull
+// OFF-NOT: vector<4xf32>
+// OFF-COUNT-64: llvm.store %{{.*}}, %{{.*}} {alignment = 4 : i64} : f32, !llvm.ptr<3>
+// OFF-COUNT-66: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr<7> -> f32
+// OFF-NOT: vector<4xf32>
+// OFF: gpu.return
+func.func @pull(%x: memref<?x4096xbf16>, %y: memref<256x4096xbf16>, %out: memref<?x256xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<256x4096xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 3, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n>}
+  return
+}

@@ -22,7 +22,8 @@ struct WarpSpecializedOptions {
   /// The last M and N tiles start at M - block_m and N - block_n
   /// (shift-tail-tiles).
   bool shiftTailTiles = false;
-  /// cluster_push moves four fp32 per remote store (vector-push).
+  /// Split-K moves four fp32 per remote store (cluster_push) or remote load
+  /// (cluster) (vector-push).
   bool vectorPush = false;
   /// Split-1 tiles go out through shared memory and TMA stores where the
   /// kernel allows it (tma-store; tmaStoreApplies).
