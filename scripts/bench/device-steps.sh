@@ -17,6 +17,9 @@
 #            --tma-store), padded checks with ldc = N + 4 (its kernels
 #            need ldc % 4 == 0), timed at TMASTORE_M (default
 #            1024,4096,16384) and on the square shapes
+#   prefill8 scripts/bench/sweep-prefill.sh run-8 (unpacks
+#            out/prefill8-pack.tar.xz): the N = 2048 shapes at M = 1024,
+#            each config as is and with --tma-store --vector-push, one run
 #   fit1024  FIT_BUCKETS=1024 scripts/bench/sweep-fit.sh run (unpacks
 #            out/fit1024-pack.tar.xz when the sweep dirs are not there)
 #   mc       scripts/bench/sweep-fit.sh run-mc (out/mc-pack.tar.xz likewise)
@@ -34,6 +37,7 @@
 # mc and fitv what their scripts say; pack sweep dirs with
 #   tar cJf out/fit1024-pack.tar.xz out/sweep-fit1024-*
 #   tar cJf out/fitv-pack.tar.xz out/sweep-fitv*
+#   tar cJf out/prefill8-pack.tar.xz out/sweep-prefill8
 # since a call carries at most 64 MiB.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -41,14 +45,14 @@ cd "$top" || exit 1
 # Every step is known and has what it needs before the first one runs.
 for arg in "$@"; do
   case ${arg%%=*} in
-    bench | shift | vpush | tmastore | fit1024 | mc | fitv | gpucheck | pushcost) ;;
+    bench | shift | vpush | tmastore | prefill8 | fit1024 | mc | fitv | gpucheck | pushcost) ;;
     check)
       if [ -z "${CHECK_NK:-}" ] || [ -z "${CHECK_M:-}" ]; then
         echo "error: step check needs CHECK_NK (the changed N x K) and CHECK_M" >&2
         exit 2
       fi ;;
     *)
-      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, tmastore, fit1024, mc, fitv, gpucheck, pushcost)" >&2
+      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, tmastore, prefill8, fit1024, mc, fitv, gpucheck, pushcost)" >&2
       exit 2 ;;
   esac
 done
@@ -89,6 +93,9 @@ for arg in "$@"; do
       SHIFT_BUNDLES=out/tmastore-bundles SHIFT_M=${TMASTORE_M:-1024,4096,16384} \
         SHIFT_LDC_PAD=4 SHIFT_SQUARE=1 OUT=$dir timeout "$secs" \
         scripts/bench/shift-probe.sh ;;
+    prefill8)
+      unpack out/prefill8-pack.tar.xz out/sweep-prefill8
+      OUT=$dir timeout "$secs" scripts/bench/sweep-prefill.sh run-8 ;;
     fit1024)
       unpack out/fit1024-pack.tar.xz out/sweep-fit1024-777-1024
       FIT_BUCKETS=1024 OUT=$dir timeout "$secs" scripts/bench/sweep-fit.sh run ;;

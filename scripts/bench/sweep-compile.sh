@@ -24,7 +24,11 @@
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
 # (cluster_n).
 # An N x K may carry its own M list: "4096x4096@4096 8192x8192@8192".
-# SWEEP_COMPILE_FLAGS adds gemm-compile flags (e.g. --shift-tail-tiles).
+# SWEEP_COMPILE_FLAGS adds gemm-compile flags (e.g. --shift-tail-tiles);
+# SWEEP_TAG_SUFFIX ends every tag (e.g. t for --tma-store), so that bundles
+# built with and without a flag can share a sweep dir and one timing run
+# (fit-model.py and tuned-configs.py reject such tags: an option the
+# table cannot express does not enter it).
 # Large M, with and without the y multicast:
 #   SWEEP_BM=128 SWEEP_BN="128 192 256" SWEEP_BK=64 SWEEP_SPLIT=1 \
 #   SWEEP_CM="1 2" scripts/bench/sweep-compile.sh "2048x7168" "1100,4096" 1025-
@@ -112,6 +116,7 @@ for spec in $nks; do
               [ $raster = along_m ] && tag=${tag}m
               [ $raster = grouped ] && tag=${tag}g
             fi
+            tag=${tag}${SWEEP_TAG_SUFFIX:-}
             [ -d "$sweep/$nk/$tag" ] && continue # max and half may agree
             cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $st_kg, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = $raster, k_groups = $kg>"
             # shellcheck disable=SC2086

@@ -24,6 +24,8 @@
 #   scripts/bench/sweep-prefill.sh run-6       # GPU machine
 #   scripts/bench/sweep-prefill.sh compile-7   # round seven (below)
 #   scripts/bench/sweep-prefill.sh run-7       # GPU machine
+#   scripts/bench/sweep-prefill.sh compile-8   # round eight (below)
+#   scripts/bench/sweep-prefill.sh run-8       # GPU machine
 # mc: split-K inside multicast clusters (cluster n x m x split, at most 8
 # CTAs): the CTAs of one split rank that share a y (x) tile load a slice
 # each and multicast it, which cuts the L2-to-SM traffic that the split's
@@ -181,12 +183,41 @@ case ${1:-} in
       scripts/bench/sweep-compile.sh 4096x4096 1100,4096,16384 1025-
     find $d -name manifest.json | wc -l
     ;;
+  compile-8)
+    # Round eight: the two N = 2048 shapes at M = 1024 (the lowest against
+    # cuBLAS: 0.885-0.96x) with the options made for them, each config
+    # twice in one sweep dir: as is, and built with --tma-store
+    # --vector-push (tag suffix t: the tile stored by TMA where split 1, the
+    # pull form's 16-byte remote loads at split 2). The persistent 128x128
+    # at 7 stages (shipped for 2048x7168) has no room for the staging and
+    # builds the same kernel both ways: the pair measures the noise.
+    d=out/sweep-prefill8
+    for suffix in "" t; do
+      flags=""
+      [ -n "$suffix" ] && flags="--tma-store --vector-push"
+      common=(SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BK=64 SWEEP_TAG_SUFFIX=$suffix
+        "SWEEP_COMPILE_FLAGS=$flags")
+      [ -z "$suffix" ] && common[1]=SWEEP_APPEND=0
+      env "${common[@]}" SWEEP_BM=128 SWEEP_BN=128 SWEEP_STAGES="6 7" SWEEP_SPLIT=1 \
+        SWEEP_SCHEDULE=persistent SWEEP_RASTER="along_n grouped" \
+        scripts/bench/sweep-compile.sh "2048x7168 2048x4096" 1024 513-
+      env "${common[@]}" SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=256 SWEEP_STAGES=4 SWEEP_SPLIT=1 \
+        SWEEP_CM="1 2" SWEEP_SCHEDULE=persistent \
+        scripts/bench/sweep-compile.sh "2048x7168 2048x4096" 1024 513-
+      env "${common[@]}" SWEEP_APPEND=1 SWEEP_BM="64 128" SWEEP_BN="128 256" SWEEP_SPLIT=1 \
+        scripts/bench/sweep-compile.sh "2048x7168 2048x4096" 1024 513-
+      env "${common[@]}" SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=256 SWEEP_STAGES=4 SWEEP_SPLIT=2 \
+        SWEEP_REDUCTION=cluster scripts/bench/sweep-compile.sh "2048x7168 2048x4096" 1024 513-
+    done
+    find $d -name manifest.json | wc -l
+    ;;
   run-2) run_round 2 513,777,1000 1; exit ;;
   run-3) run_round 3 513,777,1000 1 1024 384x7168 2048x7168; exit ;;
   run-4) run_round 4 513,777,1000 1 1024 384x7168; exit ;;
   run-5) run_round 5 513,777,1000 4; exit ;;
   run-6) run_round 6 513,777,1000 3; exit ;;
   run-7) run_round 7 1025,1100,3001 2; exit ;;
+  run-8) run_round 8 513,777,1000 3 1024 2048x7168 2048x4096; exit ;;
   run-mc)
     OUT=${OUT:-out/prefill-mc-results}
     mkdir -p "$OUT"
