@@ -10,6 +10,11 @@
 // K are compile-time constants, as in real variants; M, N and K tails rely
 // on the descriptors' zero fill, as in real variants.
 //
+// With FAKE_TMA_STORE out is a third descriptor (fp32, box 32 x 64, as
+// gemm-compile --tma-store emits it): the tile goes out in 32-column chunks
+// through a 128-byte-swizzled staging box and cp.async.bulk.tensor stores,
+// which write nothing past M or N.
+//
 //===----------------------------------------------------------------------===//
 
 #include <cuda.h>
@@ -52,10 +57,30 @@ static __device__ __forceinline__ void tmaLoad2d(void *dst,
                : "memory");
 }
 
+#ifdef FAKE_TMA_STORE
+// 32 fp32 columns: one 128-byte swizzled row per tile row.
+#define STORE_COLS 32
+static __device__ __forceinline__ void tmaStore2d(const CUtensorMap *map,
+                                                  const void *src, int c0,
+                                                  int c1) {
+  asm volatile("cp.async.bulk.tensor.2d.global.shared::cta.tile.bulk_group"
+               " [%0, {%1, %2}], [%3];"
+               :
+               : "l"(reinterpret_cast<uint64_t>(map)), "r"(c0), "r"(c1),
+                 "r"(smemAddress(src))
+               : "memory");
+}
+#endif
+
 extern "C" __global__ void __launch_bounds__(THREADS)
     gemm_fake(const __grid_constant__ CUtensorMap tx,
-              const __grid_constant__ CUtensorMap ty, float *out, int m,
-              long long ldc) {
+              const __grid_constant__ CUtensorMap ty,
+#ifdef FAKE_TMA_STORE
+              const __grid_constant__ CUtensorMap tout,
+#else
+              float *out,
+#endif
+              int m, long long ldc) {
   extern __shared__ unsigned char dynamicSmem[];
   __shared__ __align__(8) uint64_t barrier;
   unsigned char *base = reinterpret_cast<unsigned char *>(
@@ -115,10 +140,37 @@ extern "C" __global__ void __launch_bounds__(THREADS)
     __syncthreads();
   }
 
+#ifdef FAKE_TMA_STORE
+  // The x box is free (the last __syncthreads above): stage each chunk of
+  // 32 columns there, element (r, c) at r * 128 + ((c / 4) ^ (r % 8)) * 16
+  // + (c % 4) * 4, and store it whole; TMA clips rows >= M and columns >= N.
+  (void)m;
+  (void)ldc;
+  for (int q = 0; q < BN / STORE_COLS; ++q) {
+    for (int j = 0; j < PER_THREAD; ++j) {
+      int idx = tid + j * THREADS;
+      int r = idx / BN, c = idx % BN - q * STORE_COLS;
+      if (c < 0 || c >= STORE_COLS)
+        continue;
+      float *slot = reinterpret_cast<float *>(
+          xs + r * 128 + (((c >> 2) ^ (r & 7)) << 4) + (c & 3) * 4);
+      *slot = acc[j];
+    }
+    asm volatile("fence.proxy.async.shared::cta;" ::: "memory");
+    __syncthreads();
+    if (tid == 0) {
+      tmaStore2d(&tout, xs, col0 + q * STORE_COLS, row0);
+      asm volatile("cp.async.bulk.commit_group;" ::: "memory");
+      asm volatile("cp.async.bulk.wait_group.read 0;" ::: "memory");
+    }
+    __syncthreads();
+  }
+#else
   for (int j = 0; j < PER_THREAD; ++j) {
     int idx = tid + j * THREADS;
     int r = row0 + idx / BN, c = col0 + idx % BN;
     if (r < m && c < FAKE_N)
       out[(long long)r * ldc + c] = acc[j];
   }
+#endif
 }

@@ -366,6 +366,9 @@ struct FakeBundleOptions {
   std::string kernel = "gemm_fake";
   bool wrongSha = false;
   bool wrongParam = false;
+  /// out as an fp32 TMA descriptor (FakeGeneratedKernel.cu with
+  /// FAKE_TMA_STORE), as gemm-compile --tma-store emits it.
+  bool tmaStore = false;
 };
 
 /// Three variants of gemm_fake (N=200, K=4104): M [1,64] without cluster,
@@ -373,8 +376,8 @@ struct FakeBundleOptions {
 std::string makeFakeBundle(const std::string &dir,
                            const FakeBundleOptions &o = {}) {
   fs::create_directories(dir);
-  fs::copy_file(GEMMRT_FAKE_PTX, dir + "/fake.ptx",
-                fs::copy_options::overwrite_existing);
+  fs::copy_file(o.tmaStore ? GEMMRT_FAKE_TMA_STORE_PTX : GEMMRT_FAKE_PTX,
+                dir + "/fake.ptx", fs::copy_options::overwrite_existing);
   if (o.cubin)
     fs::copy_file(GEMMRT_FAKE_CUBIN, dir + "/fake.cubin",
                   fs::copy_options::overwrite_existing);
@@ -411,13 +414,16 @@ std::string makeFakeBundle(const std::string &dir,
          {"params",
           {{{"kind", "tma_desc"}, {"tensor", "x"}, {"box", {64, 64}}},
            {{"kind", "tma_desc"}, {"tensor", "y"}, {"box", {64, 128}}},
-           {{"kind", "ptr"}, {"tensor", "out"}},
+           o.tmaStore ? json{{"kind", "tma_desc"},
+                             {"tensor", "out"},
+                             {"box", {32, 64}}}
+                      : json{{"kind", "ptr"}, {"tensor", "out"}},
            {{"kind", o.wrongParam ? "i64" : "i32"}, {"value", "m"}},
            {{"kind", "i64"}, {"value", "ldc"}}}},
          {"requires",
           {{"k_multiple", 8},
-           {"out_align_bytes", 8},
-           {"ldc_multiple", 2},
+           {"out_align_bytes", o.tmaStore ? 16 : 8},
+           {"ldc_multiple", o.tmaStore ? 4 : 2},
            {"x_align_bytes", 16},
            {"y_align_bytes", 16}}}});
   }
@@ -536,6 +542,31 @@ TEST_F(Gpu, FakeGeneratedMatchesFp64InEveryBucket) {
   }
   Problem padded(129, kFakeN, kFakeK, kFakeK + 8, kFakeK + 64, kFakeN + 2);
   expectCorrect(rt.get(), padded, "generated, padded rows");
+}
+
+// out through TMA: the runtime's fp32 descriptor (dims {N, M}, stride ldc *
+// 4) must put every element where the pointer form would, write nothing past
+// column N of a padded row or past row M (the guard), and a row stride TMA
+// cannot take is refused (generated) or served by cuBLASLt (auto).
+TEST_F(Gpu, FakeGeneratedTmaStoreOut) {
+  REQUIRE_SM90();
+  FakeBundleOptions options;
+  options.tmaStore = true;
+  std::string bundle = makeFakeBundle(tmp / "fake-tma", options);
+  RuntimePtr rt = createRuntime({bundle}, GEMMRT_POLICY_GENERATED);
+  for (int64_t m : {1, 7, 64, 65, 100, 129, 256}) {
+    Problem packed(m, kFakeN, kFakeK);
+    expectCorrect(rt.get(), packed, "tma-store out, packed");
+  }
+  Problem padded(129, kFakeN, kFakeK, kFakeK + 8, kFakeK + 64, kFakeN + 4);
+  expectCorrect(rt.get(), padded, "tma-store out, ldc = N + 4");
+  Problem odd(7, kFakeN, kFakeK, 0, 0, kFakeN + 2);
+  ASSERT_TRUE(odd.randomize());
+  EXPECT_EQ(odd.call(rt.get(), nullptr), GEMMRT_ERROR_MISALIGNED);
+  EXPECT_NE(lastError().find("is not a multiple of 4"), std::string::npos)
+      << lastError();
+  RuntimePtr autoRt = createRuntime({bundle}, GEMMRT_POLICY_AUTO);
+  expectCorrect(autoRt.get(), odd, "auto with ldc = N + 2");
 }
 
 TEST_F(Gpu, FakeGeneratedJitDiskCacheAndCorruptEntry) {
