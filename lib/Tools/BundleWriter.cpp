@@ -119,7 +119,7 @@ json::Value attrToJson(Attribute attr) {
     return obj;
   }
   if (auto c = dyn_cast<gemm::ConfigAttr>(attr)) {
-    return json::Object{
+    json::Object obj{
         {"block_m", c.getBlockM()},
         {"block_n", c.getBlockN()},
         {"block_k", c.getBlockK()},
@@ -132,6 +132,10 @@ json::Value attrToJson(Attribute attr) {
         {"raster", gemm::stringifyRasterOrder(c.getRaster()).str()},
         {"k_groups", c.getKGroups()},
         {"warp_rows", c.getWarpRows()}};
+    // Only when not the default, as the config's text.
+    if (c.getEpilogue() != gemm::EpilogueKind::Direct)
+      obj["epilogue"] = gemm::stringifyEpilogueKind(c.getEpilogue()).str();
+    return obj;
   }
   std::string s;
   llvm::raw_string_ostream os(s);

@@ -19,7 +19,8 @@
 #            1024,4096,16384) and on the square shapes
 #   prefill8 scripts/bench/sweep-prefill.sh run-8 (unpacks
 #            out/prefill8-pack.tar.xz): the N = 2048 shapes at M = 1024,
-#            each config as is and with --tma-store --vector-push, one run
+#            split-1 configs with both epilogues, the split-2 pull form as
+#            is and with --vector-push, in one run
 #   fit1024  FIT_BUCKETS=1024 scripts/bench/sweep-fit.sh run (unpacks
 #            out/fit1024-pack.tar.xz when the sweep dirs are not there)
 #   mc       scripts/bench/sweep-fit.sh run-mc (out/mc-pack.tar.xz likewise)

@@ -113,21 +113,23 @@ def select(p, n, k, lo, hi):
 def parse_tag(tag):
     """The model's view of a sweep row's config, as (cfg, push), or None
     for a schedule it does not choose (persistent: tag suffix p; k-groups:
-    kg2; simt: sweep-simt.sh's tags). Rows name their config by a
+    kg2; simt: sweep-simt.sh's tags; the TMA-store epilogue: t). Rows name their config by a
     sweep-compile.sh tag (push: the cluster_push reduction) or, in later
     sweeps, by the config's text."""
     if tag.startswith("#gemm.config<"):
         f = dict(re.findall(r"(\w+) = (\w+)", tag))
         if (f.get("schedule") not in ("warp_specialized", "swap_ab") or
-                f.get("k_groups", "1") != "1"):
+                f.get("k_groups", "1") != "1" or
+                f.get("epilogue", "direct") != "direct"):
             return None
         return parse_config_text(tag), f.get("reduction") == "cluster_push"
     if re.fullmatch(r"m\d+n\d+k\d+s\d+x1(?:kg\d+)?(?:r\d+)?simt", tag):
         return None
-    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(sw)?(p[mg]?)?(kg\d+)?", tag)
+    g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?(sw)?(p[mg]?)?(kg\d+)?(t)?", tag)
     if g is None:
         raise SystemExit(f"error: sweep tag '{tag}' is not a sweep-compile.sh tag")
-    if g.group(10) or g.group(11):
+    # Persistent, k-groups and the TMA-store epilogue: not the model's.
+    if g.group(10) or g.group(11) or g.group(12):
         return None
     swap = 1 if g.group(9) else 0
     bm, bn, bk, _, split = (int(x) for x in g.groups()[:5])

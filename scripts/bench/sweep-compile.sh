@@ -19,16 +19,20 @@
 # (along_n; along_m and grouped, tag suffixes pm and pg: persistent only);
 # SWEEP_KGROUPS (1; 2: two consumer warpgroups on alternate k-steps, tag
 # suffix kg2, only with block_m 64 and even stages; not persistent);
+# SWEEP_EPILOGUE (direct; tma_store: the tile stored through shared memory
+# by TMA, tag suffix t, only split 1 without k-groups, block_n a multiple
+# of 32, not swap_ab; persistent keeps 16 KiB per consumer warpgroup past
+# the ring: fewer stages may fit);
 # with split-K, split x cluster_m x cluster_n at most 8 (one cluster holds
 # every split rank's multicast group). Tags: m128n256k64s4x1
 # (block_m, block_n, block_k, stages, split), then c2 (cluster_m), cn2
 # (cluster_n).
 # An N x K may carry its own M list: "4096x4096@4096 8192x8192@8192".
 # SWEEP_COMPILE_FLAGS adds gemm-compile flags (e.g. --shift-tail-tiles);
-# SWEEP_TAG_SUFFIX ends every tag (e.g. t for --tma-store), so that bundles
-# built with and without a flag can share a sweep dir and one timing run
-# (fit-model.py and tuned-configs.py reject such tags: an option the
-# table cannot express does not enter it).
+# SWEEP_TAG_SUFFIX ends every tag (e.g. v for --vector-push), so that
+# bundles built with and without a flag can share a sweep dir and one
+# timing run (fit-model.py and tuned-configs.py reject such tags: an option
+# the table cannot express does not enter it).
 # Large M, with and without the y multicast:
 #   SWEEP_BM=128 SWEEP_BN="128 192 256" SWEEP_BK=64 SWEEP_SPLIT=1 \
 #   SWEEP_CM="1 2" scripts/bench/sweep-compile.sh "2048x7168" "1100,4096" 1025-
@@ -96,6 +100,7 @@ for spec in $nks; do
           fi
           for raster in ${SWEEP_RASTER:-along_n}; do
           for kg in ${SWEEP_KGROUPS:-1}; do
+          for ep in ${SWEEP_EPILOGUE:-direct}; do
             # One cluster holds every split rank's multicast group.
             [ $(( cm * cn * split )) -gt 8 ] && continue
             st_kg=$st_red
@@ -104,6 +109,18 @@ for spec in $nks; do
               st_kg=$(( stages / kg * kg ))
             fi
             [ $raster != along_n ] && [ $sched != persistent ] && continue
+            ep_text=""
+            if [ $ep = tma_store ]; then
+              { [ $split -gt 1 ] || [ $kg -gt 1 ] || [ $sched = swap_ab ] ||
+                [ $(( bn % 32 )) -ne 0 ]; } && continue
+              ep_text=", epilogue = tma_store"
+              if [ $sched = persistent ]; then
+                # Two 8 KiB staging chunks per consumer warpgroup.
+                fit=$(( (limit - bm / 64 * 16384) / (stage + 16) ))
+                [ $fit -lt $st_kg ] && st_kg=$fit
+                [ $st_kg -lt 2 ] && continue
+              fi
+            fi
             tag=m${bm}n${bn}k${bk}s${st_kg}x${split}
             [ $red = cluster_push ] && tag=${tag}push
             [ $cm -gt 1 ] && tag=${tag}c${cm}
@@ -116,13 +133,15 @@ for spec in $nks; do
               [ $raster = along_m ] && tag=${tag}m
               [ $raster = grouped ] && tag=${tag}g
             fi
+            [ $ep = tma_store ] && tag=${tag}t
             tag=${tag}${SWEEP_TAG_SUFFIX:-}
             [ -d "$sweep/$nk/$tag" ] && continue # max and half may agree
-            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $st_kg, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = $raster, k_groups = $kg>"
+            cfg="#gemm.config<block_m = $bm, block_n = $bn, block_k = $bk, stages = $st_kg, schedule = $sched, split_k = $split, reduction = $red, cluster_m = $cm, cluster_n = $cn, raster = $raster, k_groups = $kg$ep_text>"
             # shellcheck disable=SC2086
             build/bin/gemm-compile --nk $nk --m-buckets $bucket --config "$cfg" --quiet \
               ${SWEEP_COMPILE_FLAGS:-} -o "$sweep/$nk/$tag" ||
               echo "sweep-compile: $nk $tag did not compile (left out)" >&2
+          done
           done
           done
           done

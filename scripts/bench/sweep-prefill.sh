@@ -24,7 +24,8 @@
 #   scripts/bench/sweep-prefill.sh run-6       # GPU machine
 #   scripts/bench/sweep-prefill.sh compile-7   # round seven (below)
 #   scripts/bench/sweep-prefill.sh run-7       # GPU machine
-#   scripts/bench/sweep-prefill.sh compile-8   # round eight (below)
+#   scripts/bench/sweep-prefill.sh compile-8   # round eight (below; its t
+#                                              # rows can enter the table)
 #   scripts/bench/sweep-prefill.sh run-8       # GPU machine
 # mc: split-K inside multicast clusters (cluster n x m x split, at most 8
 # CTAs): the CTAs of one split rank that share a y (x) tile load a slice
@@ -185,29 +186,28 @@ case ${1:-} in
     ;;
   compile-8)
     # Round eight: the two N = 2048 shapes at M = 1024 (the lowest against
-    # cuBLAS: 0.885-0.96x) with the options made for them, each config
-    # twice in one sweep dir: as is, and built with --tma-store
-    # --vector-push (tag suffix t: the tile stored by TMA where split 1, the
-    # pull form's 16-byte remote loads at split 2). The persistent 128x128
-    # at 7 stages (shipped for 2048x7168) has no room for the staging and
-    # builds the same kernel both ways: the pair measures the noise.
+    # cuBLAS: 0.885-0.96x) with what was made for them, side by side in one
+    # sweep dir: each split-1 config with both epilogues (tag suffix t:
+    # epilogue = tma_store; a persistent 128 x 128 keeps 6 stages then),
+    # and the 128 x 256 split-2 pull form as is and built with
+    # --vector-push (tag suffix v: 16-byte remote loads).
     d=out/sweep-prefill8
-    for suffix in "" t; do
+    nk8="2048x7168 2048x4096"
+    SWEEP_DIR=$d SWEEP_BM=128 SWEEP_BN=128 SWEEP_BK=64 SWEEP_STAGES="6 7" SWEEP_SPLIT=1 \
+      SWEEP_SCHEDULE=persistent SWEEP_RASTER="along_n grouped" \
+      SWEEP_EPILOGUE="direct tma_store" scripts/bench/sweep-compile.sh "$nk8" 1024 513-
+    SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=256 SWEEP_BK=64 SWEEP_STAGES=4 \
+      SWEEP_SPLIT=1 SWEEP_CM="1 2" SWEEP_SCHEDULE=persistent \
+      SWEEP_EPILOGUE="direct tma_store" scripts/bench/sweep-compile.sh "$nk8" 1024 513-
+    SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM="64 128" SWEEP_BN="128 256" SWEEP_BK=64 \
+      SWEEP_SPLIT=1 SWEEP_EPILOGUE="direct tma_store" \
+      scripts/bench/sweep-compile.sh "$nk8" 1024 513-
+    for suffix in "" v; do
       flags=""
-      [ -n "$suffix" ] && flags="--tma-store --vector-push"
-      common=(SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BK=64 SWEEP_TAG_SUFFIX=$suffix
-        "SWEEP_COMPILE_FLAGS=$flags")
-      [ -z "$suffix" ] && common[1]=SWEEP_APPEND=0
-      env "${common[@]}" SWEEP_BM=128 SWEEP_BN=128 SWEEP_STAGES="6 7" SWEEP_SPLIT=1 \
-        SWEEP_SCHEDULE=persistent SWEEP_RASTER="along_n grouped" \
-        scripts/bench/sweep-compile.sh "2048x7168 2048x4096" 1024 513-
-      env "${common[@]}" SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=256 SWEEP_STAGES=4 SWEEP_SPLIT=1 \
-        SWEEP_CM="1 2" SWEEP_SCHEDULE=persistent \
-        scripts/bench/sweep-compile.sh "2048x7168 2048x4096" 1024 513-
-      env "${common[@]}" SWEEP_APPEND=1 SWEEP_BM="64 128" SWEEP_BN="128 256" SWEEP_SPLIT=1 \
-        scripts/bench/sweep-compile.sh "2048x7168 2048x4096" 1024 513-
-      env "${common[@]}" SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=256 SWEEP_STAGES=4 SWEEP_SPLIT=2 \
-        SWEEP_REDUCTION=cluster scripts/bench/sweep-compile.sh "2048x7168 2048x4096" 1024 513-
+      [ -n "$suffix" ] && flags=--vector-push
+      SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=256 SWEEP_BK=64 SWEEP_STAGES=4 \
+        SWEEP_SPLIT=2 SWEEP_REDUCTION=cluster SWEEP_TAG_SUFFIX=$suffix \
+        SWEEP_COMPILE_FLAGS=$flags scripts/bench/sweep-compile.sh "$nk8" 1024 513-
     done
     find $d -name manifest.json | wc -l
     ;;

@@ -38,7 +38,7 @@ def config_text(tag):
         return tag
     # The order of sweep-compile.sh's suffixes.
     g = re.fullmatch(r"m(\d+)n(\d+)k(\d+)s(\d+)x(\d+)(push)?(?:c(\d+))?(?:cn(\d+))?"
-                     r"(?:kg(\d+))?(?:r(\d+))?(sw|simt)?(p([mg])?)?", tag)
+                     r"(?:kg(\d+))?(?:r(\d+))?(sw|simt)?(p([mg])?)?(t)?", tag)
     if not g:
         sys.exit(f"error: config tag '{tag}' is not of sweep-compile.sh's form")
     bm, bn, bk, stages, split = (int(x) for x in g.groups()[:5])
@@ -54,6 +54,7 @@ def config_text(tag):
     rows = int(g.group(10) or 1)
     extra = f", k_groups = {kg}" if kg != 1 else ""
     extra += f", warp_rows = {rows}" if rows != 1 else ""
+    extra += ", epilogue = tma_store" if g.group(14) else ""
     return (f"#gemm.config<block_m = {bm}, block_n = {bn}, block_k = {bk}, "
             f"stages = {stages}, schedule = {sched}, split_k = {split}, "
             f"reduction = {red}, cluster_m = {cm}, cluster_n = {cn}, raster = {raster}{extra}>")

@@ -43,18 +43,19 @@ def ConvertGemmToKernel : Pass<"gemm-to-kernel", "ModuleOp"> {
     (`ld.shared::cluster.v4`), where the layout fits in the space the
     config reserves for the parked tile.
 
-    With `tma-store`, a split-1 warp_specialized or persistent kernel
-    stores its tile through shared memory: each consumer warpgroup writes
-    32-column chunks of its 64 rows into a staging buffer laid out as the
-    box of a third TMA descriptor (out, fp32, 128-byte swizzle, box
-    32 x 64), and one thread issues a bulk tensor store per chunk, two
-    chunks in flight; TMA clips rows past M and columns past N. The kernel
-    then takes that descriptor as argument 2 instead of the out pointer
-    and requires a 16-byte-aligned out with ldc a multiple of 4. Kernels
-    it does not apply to (split-K, k_groups = 2, swap_ab, block_n not a
-    multiple of 32, N not a multiple of 4, or a persistent ring with no
-    room for the 16 KiB of staging per consumer warpgroup) keep the direct
-    stores.
+    A config with `epilogue = tma_store` (a split-1 warp_specialized or
+    persistent kernel) stores its tile through shared memory: each
+    consumer warpgroup writes 32-column chunks of its 64 rows into a
+    staging buffer laid out as the box of a third TMA descriptor (out,
+    fp32, 128-byte swizzle, box 32 x 64), and one thread issues a bulk
+    tensor store per chunk, two chunks in flight; TMA clips rows past M
+    and columns past N. The kernel then takes that descriptor as argument
+    2 instead of the out pointer and requires a 16-byte-aligned out with
+    ldc a multiple of 4; N must be a multiple of 4. With `tma-store`,
+    every config that allows it gets `epilogue = tma_store`; the others
+    (split-K, k_groups = 2, swap_ab, block_n not a multiple of 32, N not a
+    multiple of 4, or a persistent ring with no room for the 16 KiB of
+    staging per consumer warpgroup) keep the direct stores.
   }];
   let options = [
     Option<"shiftTailTiles", "shift-tail-tiles", "bool", /*default=*/"false",

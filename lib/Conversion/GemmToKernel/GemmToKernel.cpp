@@ -94,6 +94,18 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
              << " (one per CTA of the split), got K = " << op.getK();
     }
   }
+  // tma-store: where the config allows it, the tile is stored by TMA (the
+  // config says so, in the manifest too).
+  if (tmaStore) {
+    config = withTmaStoreWherePossible(*config, op.getN());
+    op.setConfigAttr(*config);
+  }
+  if (config->getEpilogue() == EpilogueKind::TmaStore && op.getN() % 4 != 0)
+    return op.emitOpError()
+           << "epilogue = tma_store needs N to be a multiple of 4 (out's "
+              "TMA descriptor needs rows of a multiple of 16 bytes, and a "
+              "packed out has ldc = N), got N = "
+           << op.getN();
   auto func = op->getParentOfType<FunctionOpInterface>();
   if (!func)
     return op.emitOpError("must be inside a function (it names the kernel)");
@@ -128,7 +140,7 @@ LogicalResult ConvertGemmToKernelPass::convert(LinearBf16Fp32Op op) {
   case ScheduleKind::Persistent:
   case ScheduleKind::SwapAB:
     kernel = buildWarpSpecializedKernel(builder, op, kernelName, info,
-                                        {shiftTailTiles, vectorPush, tmaStore});
+                                        {shiftTailTiles, vectorPush});
     break;
   case ScheduleKind::Simt:
     kernel = buildSimtKernel(builder, op, kernelName, info);

@@ -62,18 +62,6 @@ constexpr int64_t kStoreCols = 32;
 constexpr int64_t kStoreChunkBytes = 64 * kStoreCols * 4;
 constexpr int64_t kStoreBuffers = 2;
 
-int64_t storeStagingBytes(ConfigAttr config) {
-  return config.getBlockM() / 64 * kStoreBuffers * kStoreChunkBytes;
-}
-
-/// Shared memory the staging adds: persistent kernels keep it beside the
-/// ring, which already holds the next tile's loads while a tile is stored.
-int64_t extraStagingBytes(ConfigAttr config) {
-  return config.getSchedule() == ScheduleKind::Persistent
-             ? storeStagingBytes(config)
-             : 0;
-}
-
 /// Builds the kernel body; keeps the shape, the config and the common values
 /// at hand so that each part of the kernel is a short method.
 class WarpSpecializedBuilder {
@@ -82,7 +70,8 @@ public:
                          const WarpSpecializedOptions &options)
       : b(b), ctx(b.getContext()), config(*op.getConfig()), n(op.getN()),
         k(op.getK()), shiftTail(options.shiftTailTiles),
-        vectorPush(options.vectorPush), tmaStore(tmaStoreApplies(op, options)) {
+        vectorPush(options.vectorPush),
+        tmaStore(config.getEpilogue() == EpilogueKind::TmaStore) {
     blockM = config.getBlockM();
     blockN = config.getBlockN();
     blockK = config.getBlockK();
@@ -320,8 +309,8 @@ private:
   // Split-K moves four values per remote store (cluster_push) or remote
   // load (cluster) (vector-push).
   bool vectorPush;
-  // The tile goes out by TMA stores; kernel argument 2 is out's descriptor
-  // (tmaStoreApplies).
+  // epilogue = tma_store: the tile goes out by TMA stores; kernel argument
+  // 2 is out's descriptor.
   bool tmaStore;
   // swap_ab: y is wgmma's A operand and x its B (out^T = y * x^T).
   bool swap = false;
@@ -1064,8 +1053,14 @@ void WarpSpecializedBuilder::buildTmaStoreEpilogue(Value acc, Value cw,
   // other may still read its last slots: all consumers meet first (outside
   // the branch below, which is per warpgroup).
   int64_t ringBytes = stages * (blockM + blockN) * blockK * 2;
-  assert((persistent || ringBytes >= storeStagingBytes(config)) &&
+  assert((persistent ||
+          ringBytes >= rowGroups * kStoreBuffers * kStoreChunkBytes) &&
          "a one-tile kernel's ring holds the staging buffers");
+  assert(
+      (!persistent ||
+       config.getSharedMemoryBytes() ==
+           ringBytes + 1024 + rowGroups * kStoreBuffers * kStoreChunkBytes) &&
+      "the config reserves the staging past the ring");
   if (!persistent && rowGroups > 1)
     namedBarrier(1, rowGroups * 128);
   // Each warpgroup is built apart with its warpgroup index known, so that
@@ -1543,23 +1538,26 @@ void WarpSpecializedBuilder::buildClusterPushReduction(Value acc, Value cw,
   });
 }
 
-bool mlir::gemm::tmaStoreApplies(LinearBf16Fp32Op op,
-                                 const WarpSpecializedOptions &options) {
-  ConfigAttr config = *op.getConfig();
+ConfigAttr mlir::gemm::withTmaStoreWherePossible(ConfigAttr config, int64_t n) {
   ScheduleKind schedule = config.getSchedule();
-  if (!options.tmaStore ||
+  if (config.getEpilogue() == EpilogueKind::TmaStore ||
       (schedule != ScheduleKind::WarpSpecialized &&
        schedule != ScheduleKind::Persistent) ||
       config.getSplitK() != 1 || config.getKGroups() != 1 ||
-      config.getBlockN() % kStoreCols != 0 || op.getN() % 4 != 0)
-    return false;
-  int64_t total =
-      ConfigAttr::getTotalSharedMemoryBytes(
-          config.getBlockM(), config.getBlockN(), config.getBlockK(),
-          config.getStages(), config.getSplitK(), config.getReduction(),
-          config.getKGroups(), schedule) +
-      extraStagingBytes(config);
-  return total <= ConfigAttr::kMaxSharedMemoryBytes;
+      config.getBlockN() % kStoreCols != 0 || n % 4 != 0)
+    return config;
+  int64_t total = ConfigAttr::getTotalSharedMemoryBytes(
+      config.getBlockM(), config.getBlockN(), config.getBlockK(),
+      config.getStages(), config.getSplitK(), config.getReduction(),
+      config.getKGroups(), schedule, EpilogueKind::TmaStore);
+  if (total > ConfigAttr::kMaxSharedMemoryBytes)
+    return config;
+  return ConfigAttr::get(
+      config.getContext(), config.getBlockM(), config.getBlockN(),
+      config.getBlockK(), config.getStages(), schedule, config.getSplitK(),
+      config.getReduction(), config.getClusterM(), config.getClusterN(),
+      config.getRaster(), config.getKGroups(), config.getWarpRows(),
+      EpilogueKind::TmaStore);
 }
 
 FailureOr<gpu::GPUFuncOp> mlir::gemm::buildWarpSpecializedKernel(
@@ -1576,7 +1574,7 @@ FailureOr<gpu::GPUFuncOp> mlir::gemm::buildWarpSpecializedKernel(
   int32_t threads = config.getBlockThreads();
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr({threads, 1, 1}));
   func->setAttr("nvvm.minctasm", b.getI32IntegerAttr(1));
-  bool tmaStore = tmaStoreApplies(op, options);
+  bool tmaStore = config.getEpilogue() == EpilogueKind::TmaStore;
   func->setAttr(kTmaDescArgsAttrName, tmaStore
                                           ? b.getDenseI32ArrayAttr({0, 1, 2})
                                           : b.getDenseI32ArrayAttr({0, 1}));
@@ -1609,8 +1607,7 @@ FailureOr<gpu::GPUFuncOp> mlir::gemm::buildWarpSpecializedKernel(
               b.getI64ArrayAttr({config.getClusterN(), config.getClusterM(),
                                  config.getSplitK()}));
   info.append("dynamic_smem_bytes",
-              b.getI64IntegerAttr(config.getSharedMemoryBytes() +
-                                  (tmaStore ? extraStagingBytes(config) : 0)));
+              b.getI64IntegerAttr(config.getSharedMemoryBytes()));
   info.append("programmatic_launch", b.getBoolAttr(true));
   info.append(
       "params",

@@ -63,3 +63,13 @@ func.func @split_short_k(%x: memref<?x256xbf16>, %y: memref<256x256xbf16>, %out:
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x256xbf16>, memref<256x256xbf16>) outs(%out : memref<?x256xf32>) {config = #gemm.config<block_m = 64, block_n = 32, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 8, reduction = cluster_push, cluster_m = 1, cluster_n = 1, raster = along_n>}
   return
 }
+
+// -----
+
+// An explicit tma_store on a shape whose packed out rows are not 16-byte
+// aligned.
+func.func @tma_store_odd_n(%x: memref<?x4096xbf16>, %y: memref<202x4096xbf16>, %out: memref<?x202xf32>) {
+  // expected-error @+1 {{'gemm.linear_bf16_fp32' op epilogue = tma_store needs N to be a multiple of 4 (out's TMA descriptor needs rows of a multiple of 16 bytes, and a packed out has ldc = N), got N = 202}}
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<202x4096xbf16>) outs(%out : memref<?x202xf32>) {config = #gemm.config<block_m = 128, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, epilogue = tma_store>}
+  return
+}

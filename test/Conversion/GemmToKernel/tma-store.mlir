@@ -10,6 +10,7 @@
 // async proxy and lets one thread store the chunk; at the end it waits
 // until the stores have read shared memory.
 // CHECK-LABEL: gpu.module @one_kernels
+// CHECK-SAME: config = #gemm.config<{{.*}}raster = along_n, epilogue = tma_store>
 // CHECK-SAME: dynamic_smem_bytes = 99328
 // CHECK-SAME: params = [{box = [64, 128], kind = "tma_desc", tensor = "x"}, {box = [64, 64], kind = "tma_desc", tensor = "y"}, {box = [32, 64], kind = "tma_desc", tensor = "out"}, {kind = "i32", value = "m"}, {kind = "i64", value = "ldc"}]
 // CHECK-SAME: requires = {k_multiple = 8 : i64, ldc_multiple = 4 : i64, out_align_bytes = 16 : i64
@@ -148,5 +149,22 @@ func.func @swap(%x: memref<?x4104xbf16>, %y: memref<2048x4104xbf16>, %out: memre
 // CHECK: gpu.return
 func.func @full(%x: memref<?x4096xbf16>, %y: memref<4096x4096xbf16>, %out: memref<?x4096xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4096xbf16>, memref<4096x4096xbf16>) outs(%out : memref<?x4096xf32>) {config = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n>}
+  return
+}
+
+// -----
+
+// A config that asks for it (epilogue = tma_store) gets it without the
+// option; the option gives it to eligible direct configs (above) and the
+// manifest's config then says so.
+// CHECK-LABEL: gpu.module @asked_kernels
+// CHECK-SAME: config = #gemm.config<{{.*}}epilogue = tma_store>
+// CHECK-SAME: {box = [32, 64], kind = "tma_desc", tensor = "out"}
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta
+// OFF-LABEL: gpu.module @asked_kernels
+// OFF-SAME: {box = [32, 64], kind = "tma_desc", tensor = "out"}
+// OFF: nvvm.cp.async.bulk.tensor.global.shared.cta
+func.func @asked(%x: memref<?x4104xbf16>, %y: memref<2048x4104xbf16>, %out: memref<?x2048xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4104xbf16>, memref<2048x4104xbf16>) outs(%out : memref<?x2048xf32>) {config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, epilogue = tma_store>}
   return
 }

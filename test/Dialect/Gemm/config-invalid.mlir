@@ -177,3 +177,36 @@ module attributes {gemm.c = #gemm.config<block_m = 1, block_n = 16, block_k = 51
 
 // expected-error @+1 {{warp_rows = 2 needs schedule = simt}}
 module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, warp_rows = 2>} {}
+
+// -----
+
+// expected-error @+1 {{epilogue = tma_store needs schedule = warp_specialized or persistent, split_k = 1, k_groups = 1 and block_n a multiple of 32 (whole 32-column chunks of one tile), got schedule = warp_specialized, split_k = 2, k_groups = 1 and block_n = 128}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 2, reduction = cluster, cluster_m = 1, cluster_n = 1, raster = along_n, epilogue = tma_store>} {}
+
+// -----
+
+// expected-error @+1 {{epilogue = tma_store needs schedule = warp_specialized or persistent, split_k = 1, k_groups = 1 and block_n a multiple of 32 (whole 32-column chunks of one tile), got schedule = swap_ab, split_k = 1, k_groups = 1 and block_n = 128}}
+module attributes {gemm.c = #gemm.config<block_m = 32, block_n = 128, block_k = 64, stages = 4, schedule = swap_ab, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, epilogue = tma_store>} {}
+
+// -----
+
+// expected-error @+1 {{got schedule = warp_specialized, split_k = 1, k_groups = 1 and block_n = 40}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 40, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, epilogue = tma_store>} {}
+
+// -----
+
+// expected-error @+1 {{got schedule = warp_specialized, split_k = 1, k_groups = 2 and block_n = 64}}
+module attributes {gemm.c = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2, epilogue = tma_store>} {}
+
+// -----
+
+// A persistent tma_store keeps its staging past the ring (2 x 8 KiB per
+// consumer warpgroup): 7 stages of 128 x 128 plus 32 KiB do not fit.
+// expected-error @+1 {{needs 263280 bytes of shared memory, more than the 232448 one CTA may use}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 7, schedule = persistent, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, epilogue = tma_store>} {}
+
+// -----
+
+// expected-error @+2 {{expected ::mlir::gemm::EpilogueKind to be one of: direct, tma_store}}
+// expected-error @+1 {{failed to parse Gemm_ConfigAttr parameter 'epilogue'}}
+module attributes {gemm.c = #gemm.config<block_m = 128, block_n = 128, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, epilogue = tma>} {}

@@ -25,19 +25,15 @@ struct WarpSpecializedOptions {
   /// Split-K moves four fp32 per remote store (cluster_push) or remote load
   /// (cluster) (vector-push).
   bool vectorPush = false;
-  /// Split-1 tiles go out through shared memory and TMA stores where the
-  /// kernel allows it (tma-store; tmaStoreApplies).
-  bool tmaStore = false;
 };
 
-/// Whether a kernel for `op` built with `options` stores its tile with TMA:
-/// tma-store set, schedule warp_specialized or persistent, split_k = 1,
-/// k_groups = 1, block_n a multiple of 32, N a multiple of 4 (the fp32
-/// descriptor's row stride is ldc * 4 bytes, a multiple of 16), and for
-/// persistent the staging buffers fit beside the ring. Other kernels keep
-/// the direct stores.
-bool tmaStoreApplies(LinearBf16Fp32Op op,
-                     const WarpSpecializedOptions &options);
+/// `config` with epilogue = tma_store where it allows that for N (what
+/// gemm-to-kernel's tma-store does to the configs of its ops): schedule
+/// warp_specialized or persistent, split_k = 1, k_groups = 1, block_n a
+/// multiple of 32, N a multiple of 4 (the fp32 descriptor's row stride is
+/// ldc * 4 bytes, a multiple of 16) and, for persistent, room for the
+/// staging beside the ring. Otherwise `config` unchanged.
+ConfigAttr withTmaStoreWherePossible(ConfigAttr config, int64_t n);
 
 /// Builds the warp-specialized kernel for `op` (configured with
 /// `warp_specialized`) as a gpu.func named `kernelName` at the builder's

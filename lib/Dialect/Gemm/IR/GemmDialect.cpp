@@ -49,15 +49,25 @@ int64_t ConfigAttr::getPushBufferBytes(int64_t blockM, int64_t blockN,
   return splitK * perOwner * 2 * (rows / 64) * 128 * 4;
 }
 
+int64_t ConfigAttr::getStoreStagingBytes(int64_t blockM, ScheduleKind schedule,
+                                         EpilogueKind epilogue) {
+  if (epilogue != EpilogueKind::TmaStore ||
+      schedule != ScheduleKind::Persistent)
+    return 0;
+  return blockM / 64 * 2 * 64 * 32 * 4;
+}
+
 /// Dynamic shared memory of a config: the operand ring (x and y tiles per
 /// stage, bf16), or the fp32 tile that the `cluster` split-K reduction or a
 /// k-group sum parks in the ring's space once the main loop is done, plus
-/// the push buffer, plus 1 KiB of slack so that the ring can start on the
-/// 1 KiB boundary 128-byte swizzling needs.
+/// the push buffer and the persistent tma_store staging, plus 1 KiB of
+/// slack so that the ring can start on the 1 KiB boundary 128-byte
+/// swizzling needs.
 static int64_t dynamicSharedBytes(int64_t blockM, int64_t blockN,
                                   int64_t blockK, int64_t stages,
                                   int64_t splitK, ReductionKind reduction,
-                                  int64_t kGroups, ScheduleKind schedule) {
+                                  int64_t kGroups, ScheduleKind schedule,
+                                  EpilogueKind epilogue) {
   // simt has no ring: only the k-groups' partial sums, one fp32 word per
   // (token, row, group).
   if (schedule == ScheduleKind::Simt)
@@ -69,25 +79,23 @@ static int64_t dynamicSharedBytes(int64_t blockM, int64_t blockN,
   return std::max(ring, partial) +
          ConfigAttr::getPushBufferBytes(blockM, blockN, splitK, reduction,
                                         schedule) +
-         1024;
+         ConfigAttr::getStoreStagingBytes(blockM, schedule, epilogue) + 1024;
 }
 
 int64_t ConfigAttr::getSharedMemoryBytes() const {
   return dynamicSharedBytes(getBlockM(), getBlockN(), getBlockK(), getStages(),
                             getSplitK(), getReduction(), getKGroups(),
-                            getSchedule());
+                            getSchedule(), getEpilogue());
 }
 
-int64_t ConfigAttr::getTotalSharedMemoryBytes(int64_t blockM, int64_t blockN,
-                                              int64_t blockK, int64_t stages,
-                                              int64_t splitK,
-                                              ReductionKind reduction,
-                                              int64_t kGroups,
-                                              ScheduleKind schedule) {
+int64_t ConfigAttr::getTotalSharedMemoryBytes(
+    int64_t blockM, int64_t blockN, int64_t blockK, int64_t stages,
+    int64_t splitK, ReductionKind reduction, int64_t kGroups,
+    ScheduleKind schedule, EpilogueKind epilogue) {
   // The mbarriers (two per stage) live in static shared memory.
   int64_t barriers = schedule == ScheduleKind::Simt ? 0 : 2 * stages * 8;
   return dynamicSharedBytes(blockM, blockN, blockK, stages, splitK, reduction,
-                            kGroups, schedule) +
+                            kGroups, schedule, epilogue) +
          barriers;
 }
 
@@ -149,12 +157,23 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  int64_t splitK, ReductionKind reduction,
                                  int64_t clusterM, int64_t clusterN,
                                  RasterOrder raster, int64_t kGroups,
-                                 int64_t warpRows) {
+                                 int64_t warpRows, EpilogueKind epilogue) {
   if (blockM <= 0 || blockN <= 0)
     return emitError() << "block_m and block_n must be positive, got "
                        << blockM << " and " << blockN;
   if (splitK == 1 && reduction != ReductionKind::None)
     return emitError() << "reduction must be 'none' when split_k = 1";
+  if (epilogue == EpilogueKind::TmaStore &&
+      ((schedule != ScheduleKind::WarpSpecialized &&
+        schedule != ScheduleKind::Persistent) ||
+       splitK != 1 || kGroups != 1 || blockN % 32 != 0))
+    return emitError() << "epilogue = tma_store needs schedule = "
+                          "warp_specialized or persistent, split_k = 1, "
+                          "k_groups = 1 and block_n a multiple of 32 (whole "
+                          "32-column chunks of one tile), got schedule = "
+                       << stringifyScheduleKind(schedule)
+                       << ", split_k = " << splitK << ", k_groups = " << kGroups
+                       << " and block_n = " << blockN;
   if (schedule == ScheduleKind::Simt)
     return verifySimt(emitError, blockM, blockN, blockK, stages, splitK,
                       clusterM, clusterN, raster, kGroups, warpRows);
@@ -248,9 +267,9 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     break;
   }
 
-  int64_t total = getTotalSharedMemoryBytes(blockM, blockN, blockK, stages,
-                                            splitK, reduction, kGroups,
-                                            schedule);
+  int64_t total =
+      getTotalSharedMemoryBytes(blockM, blockN, blockK, stages, splitK,
+                                reduction, kGroups, schedule, epilogue);
   if (total > kMaxSharedMemoryBytes)
     return emitError() << "needs " << total
                        << " bytes of shared memory, more than the "

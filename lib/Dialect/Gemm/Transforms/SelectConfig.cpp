@@ -148,7 +148,7 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
                            /*blockK=*/2048, /*stages=*/1, ScheduleKind::Simt,
                            /*splitK=*/1, ReductionKind::None, /*clusterM=*/1,
                            /*clusterN=*/1, RasterOrder::AlongN, kGroups,
-                           /*warpRows=*/1);
+                           /*warpRows=*/1, EpilogueKind::Direct);
   }
   ConfigAttr best;
   double bestScore = 0;
@@ -221,11 +221,11 @@ ConfigAttr mlir::gemm::selectConfig(MLIRContext *ctx, const ChipModel &chip,
       if (clusterM > 1 &&
           (split > 1 || blockM != 128 || blockN % 16 != 0 || swap))
         continue;
-      auto config = ConfigAttr::get(
-          ctx, blockM, blockN, blockK, splitStages,
-          schedule, split, reduction, clusterM,
-          /*clusterN=*/1, RasterOrder::AlongN, /*kGroups=*/1,
-          /*warpRows=*/1);
+      auto config =
+          ConfigAttr::get(ctx, blockM, blockN, blockK, splitStages, schedule,
+                          split, reduction, clusterM,
+                          /*clusterN=*/1, RasterOrder::AlongN, /*kGroups=*/1,
+                          /*warpRows=*/1, EpilogueKind::Direct);
       double score =
           estimateMicroseconds(chip, config, lo, n, k) /
               idealMicroseconds(chip, lo, n, k) +

@@ -47,6 +47,20 @@ def Gemm_RasterOrder : I32EnumAttr<"RasterOrder",
   let cppNamespace = "::mlir::gemm";
 }
 
+def Gemm_EpilogueDirect : I32EnumAttrCase<"Direct", 0, "direct">;
+// Through shared memory and TMA bulk stores.
+def Gemm_EpilogueTmaStore : I32EnumAttrCase<"TmaStore", 1, "tma_store">;
+def Gemm_EpilogueKind : I32EnumAttr<"EpilogueKind",
+    "how a kernel stores its output tile",
+    [Gemm_EpilogueDirect, Gemm_EpilogueTmaStore]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::gemm";
+}
+
+def Gemm_EpilogueParameter : EnumParameter<Gemm_EpilogueKind> {
+  let defaultValue = "::mlir::gemm::EpilogueKind::Direct";
+}
+
 def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
   let mnemonic = "config";
   let summary = "tile configuration of one kernel variant";
@@ -107,6 +121,17 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     `warp_rows` (optional, default 1; printed only when not 1) is used by
     `simt` only (above) and must be 1 for the other schedules.
 
+    `epilogue` (optional, default `direct`; printed only when not
+    `direct`) is how the tile reaches out: `direct` stores fp32 pairs from
+    the accumulator registers; `tma_store` writes 32-column chunks of each
+    consumer warpgroup's 64 rows into two 8 KiB staging buffers (the ring
+    in a one-tile kernel, 16 KiB per consumer warpgroup past the ring in a
+    persistent one) and stores them with TMA, which clips M and N.
+    `tma_store` needs `warp_specialized` or `persistent`, `split_k = 1`,
+    `k_groups = 1` and `block_n` a multiple of 32; the kernel then needs N,
+    ldc and out's alignment fit for a TMA descriptor (gemm-to-kernel checks
+    N % 4 == 0, the runtime the rest).
+
     Example:
     ```mlir
     #gemm.config<block_m = 128, block_n = 256, block_k = 64, stages = 4,
@@ -126,7 +151,8 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     "int64_t":$cluster_n,
     EnumParameter<Gemm_RasterOrder>:$raster,
     DefaultValuedParameter<"int64_t", "1">:$k_groups,
-    DefaultValuedParameter<"int64_t", "1">:$warp_rows
+    DefaultValuedParameter<"int64_t", "1">:$warp_rows,
+    Gemm_EpilogueParameter:$epilogue
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
@@ -134,6 +160,12 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     /// Bytes of dynamic shared memory the kernel needs: the operand ring,
     /// the mbarriers and the slack to align the ring to 1 KiB.
     int64_t getSharedMemoryBytes() const;
+    /// Bytes of the `tma_store` epilogue's staging buffers that come on top
+    /// of the ring (persistent schedule; one-tile kernels stage in the
+    /// ring): two 8 KiB chunks per consumer warpgroup.
+    static int64_t getStoreStagingBytes(int64_t blockM,
+                                        ScheduleKind schedule,
+                                        EpilogueKind epilogue);
     /// Bytes of the `cluster_push` reduction's buffer (0 for the other
     /// reductions): for each of the split_k ranks, its slices of the
     /// register pairs that each owner sums, one fp32 word per consumer
@@ -144,12 +176,11 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
                                       ScheduleKind schedule);
     /// Dynamic plus static (mbarrier) shared memory of a config with these
     /// parameters: what the verifier holds against kMaxSharedMemoryBytes.
-    static int64_t getTotalSharedMemoryBytes(int64_t blockM, int64_t blockN,
-                                             int64_t blockK, int64_t stages,
-                                             int64_t splitK,
-                                             ReductionKind reduction,
-                                             int64_t kGroups,
-                                             ScheduleKind schedule);
+    static int64_t getTotalSharedMemoryBytes(
+        int64_t blockM, int64_t blockN, int64_t blockK, int64_t stages,
+        int64_t splitK, ReductionKind reduction, int64_t kGroups,
+        ScheduleKind schedule,
+        EpilogueKind epilogue = EpilogueKind::Direct);
     /// Threads per CTA.
     int64_t getBlockThreads() const;
     /// Largest dynamic shared memory one CTA may use on sm_90 (227 KiB).
