@@ -34,6 +34,15 @@ Variant tilesVariant(int64_t bm, int64_t bn, int64_t splitK = 1,
 
 /// Fake encoder: writes the key's fields into the map so tests can see
 /// which descriptor went where.
+ParamSpec tmaParam(TensorRef tensor, uint32_t inner, uint32_t outer) {
+  ParamSpec p;
+  p.kind = ParamKind::TmaDesc;
+  p.tensor = tensor;
+  p.box[0] = inner;
+  p.box[1] = outer;
+  return p;
+}
+
 Status fakeEncode(const TensorMapKey &key, CUtensorMap *out) {
   std::memset(out, 0, sizeof(*out));
   uint64_t fields[6] = {key.address, key.rows, key.cols,
@@ -141,14 +150,8 @@ TEST(Grid, PersistentClusters) {
 TEST(Params, BufferFollowsManifestOrder) {
   Variant v = tilesVariant(64, 128);
   v.params.resize(5);
-  v.params[0].kind = ParamKind::TmaDesc;
-  v.params[0].tensor = TensorRef::X;
-  v.params[0].box[0] = 64;
-  v.params[0].box[1] = 64;
-  v.params[1].kind = ParamKind::TmaDesc;
-  v.params[1].tensor = TensorRef::Y;
-  v.params[1].box[0] = 64;
-  v.params[1].box[1] = 128;
+  v.params[0] = tmaParam(TensorRef::X, 64, 64);
+  v.params[1] = tmaParam(TensorRef::Y, 64, 128);
   v.params[2].kind = ParamKind::Ptr;
   v.params[2].tensor = TensorRef::Out;
   v.params[3].kind = ParamKind::I32;
@@ -195,11 +198,7 @@ TEST(Params, BufferFollowsManifestOrder) {
 // 4-byte elements, cached apart from a bf16 map of the same numbers.
 TEST(Params, OutDescriptorIsFp32MN) {
   Variant v = tilesVariant(128, 256);
-  v.params.resize(1);
-  v.params[0].kind = ParamKind::TmaDesc;
-  v.params[0].tensor = TensorRef::Out;
-  v.params[0].box[0] = 32;
-  v.params[0].box[1] = 64;
+  v.params = {tmaParam(TensorRef::Out, 32, 64)};
   v.paramBytes = layoutParams(v.params);
   std::vector<TensorMapKey> seen;
   TensorMapCache cache([&](const TensorMapKey &k, CUtensorMap *m) {

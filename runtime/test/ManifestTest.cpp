@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 using namespace gemmrt::impl;
 using namespace gemmrt::test;
 using nlohmann::json;
@@ -274,19 +276,28 @@ TEST(Manifest, PersistentGridKind) {
   EXPECT_EQ(b.variants[0].grid.kind, GridKind::Tiles);
 }
 
-// The simt schedule's parameters: x and y as pointers, their strides as i64.
-TEST(Manifest, PointerOperands) {
+/// Loads bundle_good with variant 0's params edited by `edit`.
+Status loadWithParams(const std::function<void(json &)> &edit, Bundle &b) {
   TempDir dir;
   copyBundle(dataPath("bundle_good"), dir.path());
   json j = json::parse(readText(dir / "manifest.json"));
-  j["variants"][0]["params"] = json::parse(R"([
-      {"kind": "ptr", "tensor": "x"}, {"kind": "ptr", "tensor": "y"},
-      {"kind": "ptr", "tensor": "out"}, {"kind": "i32", "value": "m"},
-      {"kind": "i64", "value": "lda"}, {"kind": "i64", "value": "ldb"},
-      {"kind": "i64", "value": "ldc"}])");
+  edit(j["variants"][0]["params"]);
   writeText(dir / "manifest.json", j.dump(2));
+  return loadBundle(dir.path(), b);
+}
+
+// The simt schedule's parameters: x and y as pointers, their strides as i64.
+TEST(Manifest, PointerOperands) {
   Bundle b;
-  Status s = loadBundle(dir.path(), b);
+  Status s = loadWithParams(
+      [](json &params) {
+        params = json::parse(R"([
+            {"kind": "ptr", "tensor": "x"}, {"kind": "ptr", "tensor": "y"},
+            {"kind": "ptr", "tensor": "out"}, {"kind": "i32", "value": "m"},
+            {"kind": "i64", "value": "lda"}, {"kind": "i64", "value": "ldb"},
+            {"kind": "i64", "value": "ldc"}])");
+      },
+      b);
   ASSERT_TRUE(s.ok()) << s.message();
   const std::vector<ParamSpec> &p = b.variants[0].params;
   ASSERT_EQ(p.size(), 7u);
@@ -302,14 +313,13 @@ TEST(Manifest, PointerOperands) {
 
 // A TMA-store epilogue takes out as a third descriptor (fp32, 32-wide box).
 TEST(Manifest, OutDescriptor) {
-  TempDir dir;
-  copyBundle(dataPath("bundle_good"), dir.path());
-  json j = json::parse(readText(dir / "manifest.json"));
-  j["variants"][0]["params"][2] =
-      json::parse(R"({"kind": "tma_desc", "tensor": "out", "box": [32, 64]})");
-  writeText(dir / "manifest.json", j.dump(2));
   Bundle b;
-  Status s = loadBundle(dir.path(), b);
+  Status s = loadWithParams(
+      [](json &params) {
+        params[2] = json::parse(
+            R"({"kind": "tma_desc", "tensor": "out", "box": [32, 64]})");
+      },
+      b);
   ASSERT_TRUE(s.ok()) << s.message();
   const std::vector<ParamSpec> &p = b.variants[0].params;
   ASSERT_EQ(p.size(), 5u);
