@@ -1142,6 +1142,17 @@ void WarpSpecializedBuilder::buildTmaStoreRows(Value acc, int64_t wg,
   auto vec2 = VectorType::get({2}, b.getF32Type());
   for (int64_t q = 0; q < blockN / kStoreCols; ++q) {
     int64_t buffer = q % kStoreBuffers;
+    // Chunks wholly past N (the last N tile) are skipped: the condition is
+    // the same for the whole warpgroup, and once a chunk is past N so are
+    // the later ones, so the buffer accounting below still holds.
+    OpBuilder::InsertionGuard chunkGuard(b);
+    if (n % blockN != 0) {
+      Value col = arith::AddIOp::create(b, n0, cIdx(q * kStoreCols));
+      auto inside = scf::IfOp::create(
+          b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, cIdx(n)),
+          /*withElseRegion=*/false);
+      b.setInsertionPointToStart(inside.thenBlock());
+    }
     // The buffer is free once the store that last used it has read it:
     // at most one group (the other buffer's) may still be reading, or
     // none at a tile's first chunk (the last tile's stores, persistent).

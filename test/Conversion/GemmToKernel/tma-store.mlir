@@ -17,6 +17,7 @@
 // CHECK: gpu.func @gemm_one(%[[X:.*]]: !llvm.ptr, %[[Y:.*]]: !llvm.ptr, %[[OUT:.*]]: !llvm.ptr, %{{.*}}: i32, %{{.*}}: i64) kernel attributes {gemm.tma_desc_args = array<i32: 0, 1, 2>
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: nvvm.barrier id = %c1_i32 number_of_threads = %c256_i32
+// CHECK-NOT: arith.constant 2048 : index
 // CHECK: scf.if
 // First warpgroup, first chunk: nothing in flight yet.
 // CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
@@ -166,5 +167,28 @@ func.func @full(%x: memref<?x4096xbf16>, %y: memref<4096x4096xbf16>, %out: memre
 // OFF: nvvm.cp.async.bulk.tensor.global.shared.cta
 func.func @asked(%x: memref<?x4104xbf16>, %y: memref<2048x4104xbf16>, %out: memref<?x2048xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4104xbf16>, memref<2048x4104xbf16>) outs(%out : memref<?x2048xf32>) {config = #gemm.config<block_m = 64, block_n = 128, block_k = 64, stages = 8, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, epilogue = tma_store>}
+  return
+}
+
+// -----
+
+// N = 200 is no multiple of block_n = 64: in the last N tile the chunk
+// from column 224 lies wholly past N, so each chunk is stored only where it
+// starts below N (a condition the whole warpgroup shares, taken before its
+// barriers). A multiple of block_n (@one above) has no such test.
+// CHECK-LABEL: gpu.module @tail_kernels
+// CHECK: %[[N:.*]] = arith.constant 200 : index
+// CHECK: %[[IN:.*]] = arith.cmpi ult, %{{.*}}, %[[N]] : index
+// CHECK: scf.if %[[IN]] {
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK: "bar.sync 3, 128;"
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK: %[[N2:.*]] = arith.constant 200 : index
+// CHECK: %[[IN2:.*]] = arith.cmpi ult, %{{.*}}, %[[N2]] : index
+// CHECK: scf.if %[[IN2]] {
+// CHECK: nvvm.cp.async.bulk.wait_group 1 {read}
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta
+func.func @tail(%x: memref<?x4104xbf16>, %y: memref<200x4104xbf16>, %out: memref<?x200xf32>) {
+  gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4104xbf16>, memref<200x4104xbf16>) outs(%out : memref<?x200xf32>) {config = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, epilogue = tma_store>}
   return
 }
