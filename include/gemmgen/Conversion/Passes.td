@@ -53,7 +53,7 @@ def ConvertGemmToKernel : Pass<"gemm-to-kernel", "ModuleOp"> {
     2 instead of the out pointer and requires a 16-byte-aligned out with
     ldc a multiple of 4; N must be a multiple of 4. With `tma-store`,
     every config that allows it gets `epilogue = tma_store`; the others
-    (split-K, k_groups = 2, swap_ab, block_n not a multiple of 32, N not a
+    (split-K, swap_ab, block_n not a multiple of 32, N not a
     multiple of 4, or a persistent ring with no room for the 16 KiB of
     staging per consumer warpgroup) keep the direct stores.
   }];

@@ -684,6 +684,11 @@ void WarpSpecializedBuilder::buildConsumer(Value tid, Value wg) {
     b.setInsertionPointToStart(g == 0 ? groups.thenBlock()
                                       : groups.elseBlock());
     buildConsumerTile(cIdx(0), cIdx(0), ltid, isLeader, cIdx(0), g);
+    // Group 0 stores the sum: its staging must outlive the bulk stores.
+    if (tmaStore && g == 0)
+      buildIf(isLeader, [&] {
+        NVVM::CpAsyncBulkWaitGroupOp::create(b, 0, b.getUnitAttr());
+      });
   }
 }
 
@@ -1051,7 +1056,9 @@ void WarpSpecializedBuilder::buildTmaStoreEpilogue(Value acc, Value cw,
                                                    Value ltid, Value isLeader) {
   // One-tile kernels stage in the ring. With two consumer warpgroups the
   // other may still read its last slots: all consumers meet first (outside
-  // the branch below, which is per warpgroup).
+  // the branch below, which is per warpgroup). With k-groups only group 0
+  // is here, past the group sum (whose scratch its first barrier below
+  // retires: every read of it comes before that barrier).
   int64_t ringBytes = stages * (blockM + blockN) * blockK * 2;
   assert((persistent ||
           ringBytes >= rowGroups * kStoreBuffers * kStoreChunkBytes) &&
@@ -1554,8 +1561,8 @@ ConfigAttr mlir::gemm::withTmaStoreWherePossible(ConfigAttr config, int64_t n) {
   if (config.getEpilogue() == EpilogueKind::TmaStore ||
       (schedule != ScheduleKind::WarpSpecialized &&
        schedule != ScheduleKind::Persistent) ||
-      config.getSplitK() != 1 || config.getKGroups() != 1 ||
-      config.getBlockN() % kStoreCols != 0 || n % 4 != 0)
+      config.getSplitK() != 1 || config.getBlockN() % kStoreCols != 0 ||
+      n % 4 != 0)
     return config;
   int64_t total = ConfigAttr::getTotalSharedMemoryBytes(
       config.getBlockM(), config.getBlockN(), config.getBlockK(),

@@ -117,10 +117,22 @@ func.func @split(%x: memref<?x4104xbf16>, %y: memref<2048x4104xbf16>, %out: memr
 
 // -----
 
-// ... k_groups = 2 ...
+// k_groups = 2: group 0 sums the groups' accumulators through the ring,
+// then stages its sum there and stores it (the other group only parks its
+// accumulator); group 0's leader waits for the stores' reads at its end.
 // CHECK-LABEL: gpu.module @kgroups_kernels
-// CHECK-SAME: {kind = "ptr", tensor = "out"}
-// CHECK-NOT: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK-SAME: {box = [32, 64], kind = "tma_desc", tensor = "out"}
+// CHECK: "barrier.sync $0, $1;"
+// CHECK: "barrier.sync $0, $1;"
+// CHECK: arith.addf
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK: "bar.sync 3, 128;"
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK: nvvm.cp.async.bulk.tensor.global.shared.cta
+// CHECK: nvvm.cp.async.bulk.wait_group 0 {read}
+// CHECK: } else {
+// CHECK: "barrier.sync $0, $1;"
+// CHECK-NOT: nvvm.cp.async.bulk
 // CHECK: gpu.return
 func.func @kgroups(%x: memref<?x4104xbf16>, %y: memref<2048x4104xbf16>, %out: memref<?x2048xf32>) {
   gemm.linear_bf16_fp32 ins(%x, %y : memref<?x4104xbf16>, memref<2048x4104xbf16>) outs(%out : memref<?x2048xf32>) {config = #gemm.config<block_m = 64, block_n = 64, block_k = 64, stages = 4, schedule = warp_specialized, split_k = 1, reduction = none, cluster_m = 1, cluster_n = 1, raster = along_n, k_groups = 2>}

@@ -29,10 +29,10 @@ struct WarpSpecializedOptions {
 
 /// `config` with epilogue = tma_store where it allows that for N (what
 /// gemm-to-kernel's tma-store does to the configs of its ops): schedule
-/// warp_specialized or persistent, split_k = 1, k_groups = 1, block_n a
-/// multiple of 32, N a multiple of 4 (the fp32 descriptor's row stride is
-/// ldc * 4 bytes, a multiple of 16) and, for persistent, room for the
-/// staging beside the ring. Otherwise `config` unchanged.
+/// warp_specialized or persistent, split_k = 1, block_n a multiple of 32,
+/// N a multiple of 4 (the fp32 descriptor's row stride is ldc * 4 bytes, a
+/// multiple of 16) and, for persistent, room for the staging beside the
+/// ring. Otherwise `config` unchanged.
 ConfigAttr withTmaStoreWherePossible(ConfigAttr config, int64_t n);
 
 /// Builds the warp-specialized kernel for `op` (configured with

@@ -166,13 +166,13 @@ LogicalResult ConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (epilogue == EpilogueKind::TmaStore &&
       ((schedule != ScheduleKind::WarpSpecialized &&
         schedule != ScheduleKind::Persistent) ||
-       splitK != 1 || kGroups != 1 || blockN % 32 != 0))
+       splitK != 1 || blockN % 32 != 0))
     return emitError() << "epilogue = tma_store needs schedule = "
-                          "warp_specialized or persistent, split_k = 1, "
-                          "k_groups = 1 and block_n a multiple of 32 (whole "
-                          "32-column chunks of one tile), got schedule = "
+                          "warp_specialized or persistent, split_k = 1 and "
+                          "block_n a multiple of 32 (whole 32-column chunks "
+                          "of one tile), got schedule = "
                        << stringifyScheduleKind(schedule)
-                       << ", split_k = " << splitK << ", k_groups = " << kGroups
+                       << ", split_k = " << splitK
                        << " and block_n = " << blockN;
   if (schedule == ScheduleKind::Simt)
     return verifySimt(emitError, blockM, blockN, blockK, stages, splitK,

@@ -127,10 +127,11 @@ def Gemm_ConfigAttr : AttrDef<Gemm_Dialect, "Config"> {
     consumer warpgroup's 64 rows into two 8 KiB staging buffers (the ring
     in a one-tile kernel, 16 KiB per consumer warpgroup past the ring in a
     persistent one) and stores them with TMA, which clips M and N.
-    `tma_store` needs `warp_specialized` or `persistent`, `split_k = 1`,
-    `k_groups = 1` and `block_n` a multiple of 32; the kernel then needs N,
-    ldc and out's alignment fit for a TMA descriptor (gemm-to-kernel checks
-    N % 4 == 0, the runtime the rest).
+    `tma_store` needs `warp_specialized` or `persistent`, `split_k = 1`
+    and `block_n` a multiple of 32 (with `k_groups = 2`, group 0 stores
+    the sum); the kernel then needs N, ldc and out's alignment fit for a
+    TMA descriptor (gemm-to-kernel checks N % 4 == 0, the runtime the
+    rest).
 
     Example:
     ```mlir
