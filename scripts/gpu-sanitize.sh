@@ -23,10 +23,15 @@
 # "dsv4 odd"); the square bundle serves M >= 1025 only, so give it
 # SANITIZE_M=1025,3001 (every M of the list must have a variant).
 #
+# SANITIZE_ROOT (default out/bundles) takes the bundles from another
+# compile-bundles.sh directory, e.g. out/tmastore-bundles, and
+# SANITIZE_LDC_PAD sets memcheck's padded ldc (gemm-check --ldc-pad; 4
+# for kernels that store out through TMA).
 # Needs build-rt/ (scripts/setup.sh) and out/bundles/ (compile-bundles.sh).
 set -uo pipefail
 only_nk=${SANITIZE_NK:-}
 bundles=${SANITIZE_BUNDLES:-dsv4 odd}
+root=${SANITIZE_ROOT:-out/bundles}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 OUT=${OUT:-$top/out/gpu}
@@ -51,7 +56,7 @@ fi
 check=build-rt/tools/gemm-check/gemm-check
 [ -x "$check" ] || { echo "error: $check is missing (scripts/setup.sh)" >&2; exit 1; }
 for b in $bundles; do
-  [ -f "out/bundles/$b/manifest.json" ] || { echo "error: out/bundles/$b is missing (scripts/compile-bundles.sh)" >&2; exit 1; }
+  [ -f "$root/$b/manifest.json" ] || { echo "error: $root/$b is missing (scripts/compile-bundles.sh)" >&2; exit 1; }
 done
 
 # Only our kernels: their names start with gemm_ (docs/bundle.md). Failed
@@ -70,7 +75,7 @@ m_list=${SANITIZE_M:-1,7,13,25,64,100,129,300,1000,2000,3000,4097,8200}
 run_tool() { # <tool>
   local tool=$1 rc=0 extra=()
   case $tool in
-  memcheck) extra=(--padded) ;;
+  memcheck) extra=(--padded ${SANITIZE_LDC_PAD:+--ldc-pad "$SANITIZE_LDC_PAD"}) ;;
   racecheck) extra=() ;;
   synccheck) extra=() ;;
   esac
@@ -78,7 +83,7 @@ run_tool() { # <tool>
   for bundle in $bundles; do
     for nk in $(python3 -c "import json
 seen=[]
-for v in json.load(open('out/bundles/$bundle/manifest.json'))['variants']:
+for v in json.load(open('$root/$bundle/manifest.json'))['variants']:
   nk=f\"{v['n']}x{v['k']}\"
   if nk not in seen: seen.append(nk)
 print(' '.join(seen))"); do
@@ -86,7 +91,7 @@ print(' '.join(seen))"); do
       local base="$dir/$tool-$bundle-$nk"
       timeout 900 "$sanitizer" --tool "$tool" "${filter[@]}" --error-exitcode 99 \
         --print-limit 50 --log-file "$base.log" \
-        "$check" --bundle "out/bundles/$bundle" --policy generated --nk "$nk" \
+        "$check" --bundle "$root/$bundle" --policy generated --nk "$nk" \
         --m-list "$m_list" "${extra[@]}" --csv "$base.csv" >"$base.out" 2>&1
       local r=$?
       echo "$tool $bundle $nk: exit $r" >>"$dir/exit-codes.txt"
@@ -107,14 +112,15 @@ for p in "${pids[@]}"; do
   wait "$p" || status=1
 done
 
-SANITIZE_NK=$only_nk SANITIZE_M=${SANITIZE_M:-} SANITIZE_BUNDLES=$bundles python3 - "$dir" "${tools[@]}" <<'EOF' || status=1
+SANITIZE_NK=$only_nk SANITIZE_M=${SANITIZE_M:-} SANITIZE_BUNDLES=$bundles SANITIZE_ROOT=$root \
+  python3 - "$dir" "${tools[@]}" <<'EOF' || status=1
 import csv, glob, json, os, re, sys
 d, tools = sys.argv[1], sys.argv[2:]
 only = [x for x in os.environ.get("SANITIZE_NK", "").split(",") if x]
 ms = [int(x) for x in os.environ.get("SANITIZE_M", "").split(",") if x]
 variants = []
 for b in os.environ["SANITIZE_BUNDLES"].split():
-    for v in json.load(open(f"out/bundles/{b}/manifest.json"))["variants"]:
+    for v in json.load(open(f"{os.environ['SANITIZE_ROOT']}/{b}/manifest.json"))["variants"]:
         if only and f"{v['n']}x{v['k']}" not in only:
             continue
         if ms and not any(v["m_min"] <= m <= v["m_max"] for m in ms):

@@ -16,7 +16,8 @@
 #   tmastore the same probe of out/tmastore-bundles (gemm-compile
 #            --tma-store), padded checks with ldc = N + 4 (its kernels
 #            need ldc % 4 == 0), timed at TMASTORE_M (default
-#            1024,4096,16384) and on the square shapes
+#            1024,4096,16384) and on the square shapes; then
+#            compute-sanitizer on four of its kernels
 #   prefill8 scripts/bench/sweep-prefill.sh run-8 (unpacks
 #            out/prefill8-pack.tar.xz): the N = 2048 shapes at M = 1024,
 #            split-1 configs with both epilogues, the split-2 pull form as
@@ -91,9 +92,23 @@ for arg in "$@"; do
       SHIFT_BUNDLES=out/vpush-bundles SHIFT_M=${VPUSH_M:-4,16,64,100,256,300,512,1024,1500,5000} \
         OUT=$dir timeout "$secs" scripts/bench/shift-probe.sh ;;
     tmastore)
+      # The probe, then compute-sanitizer on four of its kernels (a k-group
+      # and a two-warpgroup one-tile kernel, two persistent ones) with
+      # whatever time the step has left.
+      t0=$SECONDS
       SHIFT_BUNDLES=out/tmastore-bundles SHIFT_M=${TMASTORE_M:-1024,4096,16384} \
         SHIFT_LDC_PAD=4 SHIFT_SQUARE=1 OUT=$dir timeout "$secs" \
-        scripts/bench/shift-probe.sh ;;
+        scripts/bench/shift-probe.sh
+      rc=$?
+      left=$(( secs - (SECONDS - t0) ))
+      if [ $left -gt 10 ]; then
+        SANITIZE_ROOT=out/tmastore-bundles SANITIZE_BUNDLES=dsv4 SANITIZE_LDC_PAD=4 \
+          SANITIZE_NK=1024x4096,2048x7168 SANITIZE_M=1000,3000 OUT=$dir \
+          timeout "$left" scripts/gpu-sanitize.sh > "$dir/sanitize.log" 2>&1 || rc=1
+      else
+        rc=1
+      fi
+      (exit $rc) ;;
     prefill8)
       unpack out/prefill8-pack.tar.xz out/sweep-prefill8
       OUT=$dir timeout "$secs" scripts/bench/sweep-prefill.sh run-8 ;;
