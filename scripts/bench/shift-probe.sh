@@ -45,7 +45,7 @@ pad=()
     --m-list 1,7,50,65,100,129,192,200,300,383,511,1000,1100,3000,4097,8200 --padded "${pad[@]}" || status=1
   echo "## shifted odd shapes, padded"
   $check --bundle "$shift_dir/odd" --policy generated \
-    --nk 200x4104,200x7168,384x4104,384x7168 --m-list 1,7,13,25,50,129,1000,4097 --padded "${pad[@]}" || status=1
+    --nk 200x4104,200x7168,384x4104,384x7168 --m-list 1,7,13,25,50,129,1000,3000,4097,8200 --padded "${pad[@]}" || status=1
   echo "## shifted square, padded"
   $check --bundle "$shift_dir/square" --policy generated --nk 4096x4096,8192x8192,24576x7168 \
     --m-list 1025,3001 --padded "${pad[@]}" || status=1
