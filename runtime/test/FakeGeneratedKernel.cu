@@ -144,9 +144,12 @@ extern "C" __global__ void __launch_bounds__(THREADS)
   // The x box is free (the last __syncthreads above): stage each chunk of
   // 32 columns there, element (r, c) at r * 128 + ((c / 4) ^ (r % 8)) * 16
   // + (c % 4) * 4, and store it whole; TMA clips rows >= M and columns >= N.
-  (void)m;
+  // A box wholly past M or N (blocks that complete a cluster, the last
+  // chunk of the last N tile) is not stored, as the generated kernels do.
   (void)ldc;
   for (int q = 0; q < BN / STORE_COLS; ++q) {
+    if (row0 >= m || col0 + q * STORE_COLS >= FAKE_N)
+      break;
     for (int j = 0; j < PER_THREAD; ++j) {
       int idx = tid + j * THREADS;
       int r = idx / BN, c = idx % BN - q * STORE_COLS;
