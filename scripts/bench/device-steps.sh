@@ -22,6 +22,9 @@
 #            out/prefill8-pack.tar.xz): the N = 2048 shapes at M = 1024,
 #            split-1 configs with both epilogues, the split-2 pull form as
 #            is and with --vector-push, in one run
+#   prefill9 scripts/bench/sweep-prefill.sh run-9 (out/prefill9-pack.tar.xz):
+#            2048x7168 at M = 777 and 1024, persistent 128 x 128 at 5-7
+#            stages beside the fit1024 picks
 #   fit1024  FIT_BUCKETS=1024 scripts/bench/sweep-fit.sh run (unpacks
 #            out/fit1024-pack.tar.xz when the sweep dirs are not there)
 #   mc       scripts/bench/sweep-fit.sh run-mc (out/mc-pack.tar.xz likewise)
@@ -47,14 +50,14 @@ cd "$top" || exit 1
 # Every step is known and has what it needs before the first one runs.
 for arg in "$@"; do
   case ${arg%%=*} in
-    bench | shift | vpush | tmastore | prefill8 | fit1024 | mc | fitv | gpucheck | pushcost) ;;
+    bench | shift | vpush | tmastore | prefill8 | prefill9 | fit1024 | mc | fitv | gpucheck | pushcost) ;;
     check)
       if [ -z "${CHECK_NK:-}" ] || [ -z "${CHECK_M:-}" ]; then
         echo "error: step check needs CHECK_NK (the changed N x K) and CHECK_M" >&2
         exit 2
       fi ;;
     *)
-      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, tmastore, prefill8, fit1024, mc, fitv, gpucheck, pushcost)" >&2
+      echo "error: unknown step '${arg%%=*}' (check, bench, shift, vpush, tmastore, prefill8, prefill9, fit1024, mc, fitv, gpucheck, pushcost)" >&2
       exit 2 ;;
   esac
 done
@@ -112,6 +115,9 @@ for arg in "$@"; do
     prefill8)
       unpack out/prefill8-pack.tar.xz out/sweep-prefill8
       OUT=$dir timeout "$secs" scripts/bench/sweep-prefill.sh run-8 ;;
+    prefill9)
+      unpack out/prefill9-pack.tar.xz out/sweep-prefill9
+      OUT=$dir timeout "$secs" scripts/bench/sweep-prefill.sh run-9 ;;
     fit1024)
       unpack out/fit1024-pack.tar.xz out/sweep-fit1024-777-1024
       FIT_BUCKETS=1024 OUT=$dir timeout "$secs" scripts/bench/sweep-fit.sh run ;;

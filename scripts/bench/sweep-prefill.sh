@@ -27,6 +27,8 @@
 #   scripts/bench/sweep-prefill.sh compile-8   # round eight (below; its t
 #                                              # rows can enter the table)
 #   scripts/bench/sweep-prefill.sh run-8       # GPU machine
+#   scripts/bench/sweep-prefill.sh compile-9   # round nine (below)
+#   scripts/bench/sweep-prefill.sh run-9       # GPU machine
 # mc: split-K inside multicast clusters (cluster n x m x split, at most 8
 # CTAs): the CTAs of one split rank that share a y (x) tile load a slice
 # each and multicast it, which cuts the L2-to-SM traffic that the split's
@@ -211,6 +213,22 @@ case ${1:-} in
     done
     find $d -name manifest.json | wc -l
     ;;
+  compile-9)
+    # Round nine: 2048x7168 over its whole 513-1024 bucket (M = 777 and
+    # 1024), so that the table can weigh the persistent 128 x 128 at 6
+    # stages, which round eight found 6-12% faster than 7 stages at
+    # M = 1024 only, against the shipped 7-stage kernel and the
+    # fit1024 picks (128 x 256 split 2, 64 x 256).
+    d=out/sweep-prefill9
+    SWEEP_DIR=$d SWEEP_BM=128 SWEEP_BN=128 SWEEP_BK=64 SWEEP_STAGES="5 6 7" SWEEP_SPLIT=1 \
+      SWEEP_SCHEDULE=persistent SWEEP_RASTER="along_n grouped" \
+      scripts/bench/sweep-compile.sh 2048x7168 777,1024 513-
+    SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM=128 SWEEP_BN=256 SWEEP_BK=64 SWEEP_STAGES=4 \
+      SWEEP_SPLIT=2 SWEEP_REDUCTION=cluster scripts/bench/sweep-compile.sh 2048x7168 777,1024 513-
+    SWEEP_DIR=$d SWEEP_APPEND=1 SWEEP_BM=64 SWEEP_BN=256 SWEEP_BK=64 SWEEP_SPLIT=1 \
+      scripts/bench/sweep-compile.sh 2048x7168 777,1024 513-
+    find $d -name manifest.json | wc -l
+    ;;
   run-2) run_round 2 513,777,1000 1; exit ;;
   run-3) run_round 3 513,777,1000 1 1024 384x7168 2048x7168; exit ;;
   run-4) run_round 4 513,777,1000 1 1024 384x7168; exit ;;
@@ -218,6 +236,7 @@ case ${1:-} in
   run-6) run_round 6 513,777,1000 3; exit ;;
   run-7) run_round 7 1025,1100,3001 2; exit ;;
   run-8) run_round 8 513,777,1000 3 1024 2048x7168 2048x4096; exit ;;
+  run-9) run_round 9 513,777,1000 3 777,1024 2048x7168; exit ;;
   run-mc)
     OUT=${OUT:-out/prefill-mc-results}
     mkdir -p "$OUT"
